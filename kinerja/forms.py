@@ -1,0 +1,888 @@
+"""Interactive forms (ipywidgets) over the report sections, for Voila.
+
+One notebook is both a Papermill template and a Voila form. Its cell after the tagged
+``parameters`` cell makes one call, e.g. ``kinerja.forms.laporan_opd(kode_opd=kode_opd, ...)``
+(or ``kinerja.report.show_laporan_opd(...)``, which delegates here under Voila):
+
+* under Papermill / plain Jupyter the call displays the static sections for the parameters
+  (straight through, :mod:`kinerja.report` does it);
+* under Voila it displays a form: drop-downs for OPD, period and (bottleneck explorer) service,
+  whose defaults are the parameter values, and one output area per section that is redrawn when
+  a control changes. URL query parameters (``?kode_opd=...&periode=...``) preselect the controls.
+
+Speed: the heavy aggregation (loading the prepared cache, building the report data) happens once
+per kernel and is memoised in :func:`get_data`; a control change only filters and redraws.
+
+Safety: the audience is always ``forum`` under Voila. Query-string values are only *compared*
+with the option lists (never evaluated); an unknown value is ignored with a polite note, and every
+text this module writes into HTML is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import io
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qs
+
+import pandas as pd
+
+from kinerja.period import Periode
+
+log = logging.getLogger(__name__)
+
+#: Environment variables through which ``kinerja app`` tells every kernel where the data is.
+ENV_CACHE_DIR = "KINERJA_CACHE_DIR"
+ENV_DATA_DIR = "KINERJA_DATA_DIR"
+
+#: Query-string keys a form understands; anything else is ignored.
+QUERY_KEYS = ("kode_opd", "periode", "jenis_layanan")
+
+#: Longest query value echoed back in a note (the rest is cut).
+_MAX_ECHO = 40
+
+#: Option value meaning "all services" in the service drop-down.
+ALL = ""
+
+_LABELS = {
+    "kode_opd": "OPD",
+    "periode": "Periode",
+    "jenis_layanan": "Layanan",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Environment
+
+
+def is_voila(environ: Mapping[str, str] | None = None) -> bool:
+    """True when running in a kernel started by Voila.
+
+    Voila 0.5 sets ``VOILA_KERNEL_ID`` in every kernel it renders a notebook with, and
+    ``VOILA_PREHEAT`` (``"True"``/``"False"``) in the kernel environment; for a request-bound
+    kernel it also passes the CGI-style ``SERVER_SOFTWARE=voila/<version>`` (see
+    ``voila/handler.py`` and ``voila/voila_kernel_manager.py``). A pre-heated kernel gets
+    ``SERVER_SOFTWARE`` only once a request arrives, so all three are checked.
+    """
+    env = os.environ if environ is None else environ
+    return (
+        env.get("SERVER_SOFTWARE", "").startswith("voila")
+        or bool(env.get("VOILA_KERNEL_ID"))
+        or env.get("VOILA_PREHEAT") in ("True", "False")
+    )
+
+
+def is_preheating(environ: Mapping[str, str] | None = None) -> bool:
+    """True in a pre-heated Voila kernel (executed before any request arrived)."""
+    env = os.environ if environ is None else environ
+    return env.get("VOILA_PREHEAT") == "True"
+
+
+# --------------------------------------------------------------------------------------------
+# Query string
+
+
+def parse_query(
+    query: str | None,
+    options: Mapping[str, Sequence[str]],
+) -> tuple[dict[str, str], list[str]]:
+    """Validate a URL query string against the option lists.
+
+    Parameters
+    ----------
+    query : str or None
+        The raw query string (``kode_opd=1.01&periode=2025-TW3``), as Voila passes it in the
+        ``QUERY_STRING`` environment variable.
+    options : mapping
+        For each control key the allowed values (e.g. ``{"kode_opd": ["1.01", ...]}``). Keys not
+        in the mapping are ignored silently (Voila's own ``template``/``theme`` arguments).
+
+    Returns
+    -------
+    selection : dict
+        Key → accepted value (first occurrence).
+    notes : list of str
+        Indonesian notes about values that were not accepted, safe to show as plain text.
+
+    Notes
+    -----
+    Values are only compared with ``options``; they are never evaluated or used as paths.
+    """
+    selection: dict[str, str] = {}
+    notes: list[str] = []
+    if not query:
+        return selection, notes
+    try:
+        parsed = parse_qs(query, keep_blank_values=False, max_num_fields=50)
+    except ValueError:
+        return selection, ["Parameter alamat (URL) terlalu banyak; semua diabaikan."]
+    for key, values in parsed.items():
+        if key not in options or not values:
+            continue
+        value = values[0].strip()
+        allowed = options[key]
+        if value in allowed:
+            selection[key] = value
+            continue
+        # periods are accepted in any spelling Periode understands (2025-tw3 == 2025-TW3)
+        if key == "periode":
+            try:
+                canonical = str(Periode.parse(value))
+            except ValueError:
+                canonical = None
+            if canonical in allowed:
+                selection[key] = canonical
+                continue
+        shown = value if len(value) <= _MAX_ECHO else value[:_MAX_ECHO] + "…"
+        notes.append(
+            f"Nilai {_LABELS.get(key, key)} “{shown}” dari alamat (URL) tidak dikenal dan "
+            "diabaikan; pilihan bawaan dipakai."
+        )
+    return selection, notes
+
+
+# --------------------------------------------------------------------------------------------
+# Options derived from the data
+
+
+def _periods_from_dates(dates: Iterable[pd.Series]) -> list[Periode]:
+    months: set[tuple[int, int]] = set()
+    for s in dates:
+        d = pd.to_datetime(s, errors="coerce").dropna()
+        if d.empty:
+            continue
+        ym = pd.DataFrame({"y": d.dt.year, "m": d.dt.month}).drop_duplicates()
+        months.update(zip(ym["y"].astype(int), ym["m"].astype(int), strict=True))
+    periods: set[Periode] = set()
+    for y, m in months:
+        periods.add(Periode(y, "tahun"))
+        periods.add(Periode(y, "triwulan", (m - 1) // 3 + 1))
+        periods.add(Periode(y, "bulan", m))
+    order = {"tahun": 0, "triwulan": 1, "bulan": 2}
+    # newest year first; inside a year: the year, its quarters, its months
+    return sorted(periods, key=lambda p: (-p.year, order[p.kind], p.number))
+
+
+@dataclass(frozen=True)
+class FormOptions:
+    """The choices a form offers, computed once from the data.
+
+    Attributes
+    ----------
+    opd : list of (label, kode_opd)
+        Labels are ``"nama (kode)"``.
+    periode : list of (label, periode)
+        Years, quarters and months present in the data, newest year first.
+    layanan : dict
+        kode_opd → sorted list of its ``jenis_layanan``.
+    """
+
+    opd: list[tuple[str, str]]
+    periode: list[tuple[str, str]]
+    layanan: dict[str, list[str]] = field(default_factory=dict)
+
+    def values(self, key: str, *, kode_opd: str | None = None) -> list[str]:
+        """Allowed values of one control (for query-string validation)."""
+        if key == "kode_opd":
+            return [v for _, v in self.opd]
+        if key == "periode":
+            return [v for _, v in self.periode]
+        if key == "jenis_layanan":
+            return [ALL, *self.layanan.get(kode_opd or "", [])]
+        raise KeyError(key)
+
+    def layanan_options(self, kode_opd: str | None) -> list[tuple[str, str]]:
+        """Service drop-down options of one OPD, "all services" first."""
+        return [("Semua layanan", ALL)] + [(j, j) for j in self.layanan.get(kode_opd or "", [])]
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, pd.DataFrame | None]) -> FormOptions:
+        """Derive the options from loaded tables (``Dataset.tables``).
+
+        OPDs come from ``opd`` (all of them, sorted by code); periods from the dates of ``skm``,
+        ``layanan``, ``pengaduan``, ``laporan_kinerja`` and the ``periode`` strings of
+        ``penilaian_skp``; services from ``standar_layanan`` and ``layanan``.
+        """
+        opd = tables.get("opd")
+        opd_opts: list[tuple[str, str]] = []
+        if opd is not None and not opd.empty:
+            o = (
+                opd[["kode_opd", "nama_opd"]]
+                .dropna(subset=["kode_opd"])
+                .drop_duplicates("kode_opd")
+            )
+            o = o.sort_values("kode_opd")
+            opd_opts = [
+                (f"{n} ({k})" if isinstance(n, str) and n else str(k), str(k))
+                for k, n in zip(o["kode_opd"], o["nama_opd"], strict=True)
+            ]
+
+        dates: list[pd.Series] = []
+        for name, col in (
+            ("skm", "tanggal"),
+            ("layanan", "mulai"),
+            ("pengaduan", "tanggal_masuk"),
+            ("laporan_kinerja", "tanggal"),
+        ):
+            t = tables.get(name)
+            if t is not None and col in t.columns and len(t):
+                dates.append(t[col])
+        periods = _periods_from_dates(dates)
+        skp = tables.get("penilaian_skp")
+        if skp is not None and "periode" in skp.columns:
+            extra = set()
+            for text in skp["periode"].dropna().unique():
+                try:
+                    extra.add(Periode.parse(str(text)))
+                except ValueError:
+                    continue
+            if extra - set(periods):
+                order = {"tahun": 0, "triwulan": 1, "bulan": 2}
+                periods = sorted(
+                    set(periods) | extra, key=lambda p: (-p.year, order[p.kind], p.number)
+                )
+        periode_opts = [(p.label, str(p)) for p in periods]
+
+        layanan: dict[str, set[str]] = {}
+        for name in ("standar_layanan", "layanan"):
+            t = tables.get(name)
+            if t is None or t.empty:
+                continue
+            pairs = t[["kode_opd", "jenis_layanan"]].dropna().drop_duplicates()
+            for k, j in zip(pairs["kode_opd"], pairs["jenis_layanan"], strict=True):
+                layanan.setdefault(str(k), set()).add(str(j))
+        return cls(
+            opd=opd_opts,
+            periode=periode_opts,
+            layanan={k: sorted(v) for k, v in layanan.items()},
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Data memo (heavy aggregation once per kernel)
+
+_MEMO: dict[tuple[str, str], Any] = {}
+_MEMO_LOCK = threading.Lock()
+
+
+def resolve_dirs(
+    cache_dir: str | os.PathLike[str] | None, data_dir: str | os.PathLike[str] | None
+) -> tuple[str | None, str | None]:
+    """Explicit arguments win; otherwise ``KINERJA_CACHE_DIR`` / ``KINERJA_DATA_DIR``."""
+    c = cache_dir if cache_dir not in (None, "") else os.environ.get(ENV_CACHE_DIR) or None
+    d = data_dir if data_dir not in (None, "") else os.environ.get(ENV_DATA_DIR) or None
+    return (str(c) if c else None), (str(d) if d else None)
+
+
+def load_dataset(cache_dir: str | None, data_dir: str | None) -> Any:
+    """Load the prepared cache when given, else the raw data folder (``kinerja.load``)."""
+    from kinerja.dataset import Dataset, load
+
+    if cache_dir and Path(cache_dir).is_dir():
+        return Dataset.from_cache(cache_dir)
+    if data_dir:
+        return load(data_dir)
+    raise ValueError(
+        "Folder data tidak diketahui: beri parameter cache_dir atau data_dir, atau jalankan "
+        f"lewat `kinerja app` (variabel lingkungan {ENV_CACHE_DIR})."
+    )
+
+
+def _default_factory(cache_dir: str | None, data_dir: str | None) -> Any:
+    from kinerja import report
+
+    return report.ReportData.from_dirs(cache_dir=cache_dir, data_dir=data_dir)
+
+
+def get_data(
+    cache_dir: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    factory: Callable[[str | None, str | None], Any] | None = None,
+) -> Any:
+    """The report data for these folders, built once per kernel (module-level memo).
+
+    Parameters
+    ----------
+    cache_dir, data_dir : path, optional
+        Prepared cache (``Dataset.save_cache``) and raw data folder; ``None`` → the environment
+        variables ``KINERJA_CACHE_DIR`` / ``KINERJA_DATA_DIR`` set by ``kinerja app``.
+    factory : callable, optional
+        ``factory(cache_dir, data_dir) -> data``; default builds ``kinerja.report.ReportData``.
+    """
+    c, d = resolve_dirs(cache_dir, data_dir)
+    key = (str(Path(c).resolve()) if c else "", str(Path(d).resolve()) if d else "")
+    fac = factory or _default_factory
+    memo_key = (key[0] + "|" + getattr(fac, "__qualname__", repr(fac)), key[1])
+    with _MEMO_LOCK:
+        if memo_key not in _MEMO:
+            _MEMO[memo_key] = fac(c, d)
+        return _MEMO[memo_key]
+
+
+def clear_memo() -> None:
+    """Forget memoised data (tests; a new cache)."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering section results into output bundles
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the controls currently select (passed to every section builder)."""
+
+    kode_opd: str | None = None
+    periode: str | None = None
+    jenis_layanan: str | None = None
+    audience: Literal["forum", "internal"] = "forum"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One redrawable part of a form.
+
+    Attributes
+    ----------
+    key : str
+        Identifier (used in CSS class ``kinerja-bagian-<key>`` of the output area).
+    title : str
+        Indonesian heading shown above the output (escaped).
+    build : callable
+        ``build(data, selection) -> object | list | None``. Returned objects are displayed
+        (DataFrame/Styler/HTML/matplotlib Figure or Axes/...); whatever the builder displays
+        itself is captured too.
+    """
+
+    key: str
+    title: str
+    build: Callable[[Any, Selection], Any]
+
+
+def _figure_bundle(fig: Any) -> dict[str, Any]:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    return {
+        "output_type": "display_data",
+        "data": {"image/png": png, "text/plain": "<Grafik>"},
+        "metadata": {},
+    }
+
+
+def _formatter() -> Any:
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
+        ip = None
+    if ip is not None:
+        return ip.display_formatter
+    from IPython.core.formatters import DisplayFormatter
+
+    return DisplayFormatter()
+
+
+def to_outputs(obj: Any) -> list[dict[str, Any]]:
+    """Turn a section result into Output-widget output dicts (matplotlib figures → PNG).
+
+    Plain ``str`` results are shown as text (never as HTML); HTML must come as an object with
+    ``_repr_html_`` (e.g. ``IPython.display.HTML`` built from escaped text).
+    """
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if obj is None:
+        return []
+    if isinstance(obj, (list, tuple)):
+        out: list[dict[str, Any]] = []
+        for item in obj:
+            out.extend(to_outputs(item))
+        return out
+    if isinstance(obj, Axes):
+        obj = obj.figure
+    if hasattr(obj, "figure") and isinstance(getattr(obj, "figure", None), Figure):
+        obj = obj.figure  # seaborn FacetGrid / JointGrid
+    if isinstance(obj, Figure):
+        bundle = _figure_bundle(obj)
+        import matplotlib.pyplot as plt
+
+        plt.close(obj)
+        return [bundle]
+    if isinstance(obj, str):
+        return [{"output_type": "display_data", "data": {"text/plain": obj}, "metadata": {}}]
+    data, metadata = _formatter().format(obj)
+    return [{"output_type": "display_data", "data": data, "metadata": metadata or {}}]
+
+
+def render_section(section: Section, data: Any, selection: Selection) -> list[dict[str, Any]]:
+    """Run one section builder and return its outputs; a failure becomes an Indonesian note.
+
+    What the builder displays itself is captured; figures it leaves open are rendered and
+    closed (no figure piles up in a long-lived Voila kernel).
+    """
+    import matplotlib.pyplot as plt
+    from IPython.utils.capture import capture_output
+
+    before = set(plt.get_fignums())
+    try:
+        with capture_output(stdout=False, stderr=False, display=True) as cap:
+            result = section.build(data, selection)
+        outputs: list[dict[str, Any]] = [
+            {"output_type": "display_data", "data": o.data, "metadata": o.metadata or {}}
+            for o in cap.outputs
+        ]
+        outputs.extend(to_outputs(result))
+        for num in sorted(set(plt.get_fignums()) - before):
+            outputs.extend(to_outputs(plt.figure(num)))
+    except Exception as exc:  # a section must never take the whole form down
+        log.exception("bagian %s gagal", section.key)
+        for num in set(plt.get_fignums()) - before:
+            plt.close(num)
+        msg = (
+            f"<div class='kinerja-galat'>Bagian ini tidak dapat ditampilkan untuk pilihan ini "
+            f"({html.escape(type(exc).__name__)}).</div>"
+        )
+        outputs = [
+            {
+                "output_type": "display_data",
+                "data": {"text/html": msg, "text/plain": "Bagian tidak dapat ditampilkan."},
+                "metadata": {},
+            }
+        ]
+    return outputs
+
+
+# --------------------------------------------------------------------------------------------
+# The form
+
+
+class Form:
+    """Drop-downs plus one output area per section, redrawn when a control changes.
+
+    Parameters
+    ----------
+    title : str
+        Heading of the page (escaped).
+    data : object
+        Whatever the section builders take (``kinerja.report.ReportData``), built once.
+    sections : sequence of Section
+    options : FormOptions
+    controls : sequence of {"kode_opd", "periode", "jenis_layanan"}
+        Which drop-downs the form shows, in order.
+    defaults : mapping
+        Initial values (the notebook's parameters); invalid ones fall back to the first option
+        with a note.
+    notes : iterable of str
+        Extra notes to show (plain text, escaped).
+    """
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        data: Any,
+        sections: Sequence[Section],
+        options: FormOptions,
+        controls: Sequence[str] = ("kode_opd", "periode"),
+        defaults: Mapping[str, Any] | None = None,
+        notes: Iterable[str] = (),
+    ) -> None:
+        import ipywidgets as w
+
+        self.title = title
+        self.data = data
+        self.sections = list(sections)
+        self.options = options
+        self.control_keys = tuple(controls)
+        self._lock = threading.RLock()
+        self._hold = False
+        self.redraw_count = 0
+        self.last_redraw_seconds: float | None = None
+        self._notes: list[str] = list(notes)
+        defaults = dict(defaults or {})
+
+        style = {"description_width": "initial"}
+        layout = w.Layout(width="auto", min_width="18em")
+        self.controls: dict[str, Any] = {}
+        if "kode_opd" in self.control_keys:
+            self.controls["kode_opd"] = w.Dropdown(
+                description="OPD", options=options.opd, style=style, layout=layout
+            )
+        if "periode" in self.control_keys:
+            self.controls["periode"] = w.Dropdown(
+                description="Periode", options=options.periode, style=style, layout=layout
+            )
+        if "jenis_layanan" in self.control_keys:
+            self.controls["jenis_layanan"] = w.Dropdown(
+                description="Layanan", options=[("Semua layanan", ALL)], style=style, layout=layout
+            )
+        for c in self.controls.values():
+            c.add_class("kinerja-kontrol")
+
+        self._hold = True
+        try:
+            self._set_defaults(defaults)
+        finally:
+            self._hold = False
+
+        self.heading = w.HTML(f"<h2 class='kinerja-judul'>{html.escape(title)}</h2>")
+        self.audience_note = w.HTML(
+            "<p class='kinerja-audiens'>Audiens: <b>forum</b> — hanya angka agregat; kelompok "
+            "kecil disamarkan.</p>"
+        )
+        self.notes_box = w.HTML()
+        self.notes_box.add_class("kinerja-catatan")
+        self.status = w.HTML()
+        self.status.add_class("kinerja-status")
+        self.outputs: dict[str, Any] = {}
+        parts: list[Any] = []
+        for s in self.sections:
+            out = w.Output()
+            out.add_class(f"kinerja-bagian-{s.key}")
+            self.outputs[s.key] = out
+            parts.append(w.HTML(f"<h3>{html.escape(s.title)}</h3>"))
+            parts.append(out)
+        self.widget = w.VBox(
+            [
+                self.heading,
+                w.HBox(list(self.controls.values()), layout=w.Layout(flex_flow="row wrap")),
+                self.audience_note,
+                self.notes_box,
+                self.status,
+                *parts,
+            ]
+        )
+        self.widget.add_class("kinerja-formulir")
+        self._show_notes()
+        for key, c in self.controls.items():
+            c.observe(self._on_change, names="value")
+            c._kinerja_key = key  # noqa: SLF001 - marker for the observer
+        self.redraw()
+
+    # -- values ------------------------------------------------------------------------------
+
+    def _set_defaults(self, defaults: Mapping[str, Any]) -> None:
+        for key in ("kode_opd", "periode", "jenis_layanan"):
+            if key not in self.controls:
+                continue
+            if key == "jenis_layanan":
+                self._refresh_layanan()
+            c = self.controls[key]
+            allowed = [v for _, v in c.options]
+            value = defaults.get(key)
+            if value is None and key == "jenis_layanan":
+                value = ALL
+            if value is not None and key == "periode":
+                with contextlib.suppress(ValueError):
+                    value = str(Periode.parse(value))
+            if value is not None and str(value) in allowed:
+                c.value = str(value)
+            elif allowed:
+                if value is not None:
+                    self._notes.append(
+                        f"Nilai bawaan {_LABELS[key]} “{str(value)[:_MAX_ECHO]}” tidak ada "
+                        "dalam data; pilihan pertama dipakai."
+                    )
+                c.value = allowed[0]
+
+    def _refresh_layanan(self) -> None:
+        c = self.controls.get("jenis_layanan")
+        if c is None:
+            return
+        kode = self.controls["kode_opd"].value if "kode_opd" in self.controls else None
+        opts = self.options.layanan_options(kode)
+        current = c.value
+        c.options = opts
+        values = [v for _, v in opts]
+        c.value = current if current in values else ALL
+
+    @property
+    def selection(self) -> Selection:
+        """The current selection (audience is always ``forum`` in a form)."""
+        get = {k: c.value for k, c in self.controls.items()}
+        layanan = get.get("jenis_layanan")
+        return Selection(
+            kode_opd=get.get("kode_opd"),
+            periode=get.get("periode"),
+            jenis_layanan=layanan if layanan else None,
+            audience="forum",
+        )
+
+    def set_values(self, values: Mapping[str, str]) -> None:
+        """Set several controls at once with a single redraw (values must be valid options)."""
+        with self._lock:
+            self._hold = True
+            try:
+                if "kode_opd" in values and "kode_opd" in self.controls:
+                    self.controls["kode_opd"].value = values["kode_opd"]
+                    self._refresh_layanan()
+                for key in ("periode", "jenis_layanan"):
+                    if key in values and key in self.controls:
+                        self.controls[key].value = values[key]
+            finally:
+                self._hold = False
+            self.redraw()
+
+    def apply_query(self, query: str | None) -> list[str]:
+        """Preselect controls from a URL query string; return the notes about ignored values."""
+        opts: dict[str, list[str]] = {
+            k: self.options.values(k) for k in self.controls if k != "jenis_layanan"
+        }
+        selection, notes = parse_query(query, opts)
+        if "jenis_layanan" in self.controls:
+            kode = selection.get("kode_opd", self.controls["kode_opd"].value)
+            opts["jenis_layanan"] = self.options.values("jenis_layanan", kode_opd=kode)
+            selection, notes = parse_query(query, opts)
+        self._notes.extend(notes)
+        self._show_notes()
+        if selection:
+            self.set_values(selection)
+        return notes
+
+    def _show_notes(self) -> None:
+        if self._notes:
+            items = "".join(f"<li>{html.escape(n)}</li>" for n in self._notes)
+            self.notes_box.value = f"<ul>{items}</ul>"
+        else:
+            self.notes_box.value = ""
+
+    # -- redraw ------------------------------------------------------------------------------
+
+    def _on_change(self, change: Mapping[str, Any]) -> None:
+        if self._hold:
+            return
+        owner = change.get("owner")
+        if getattr(owner, "_kinerja_key", None) == "kode_opd" and "jenis_layanan" in self.controls:
+            with self._lock:
+                self._hold = True
+                try:
+                    self._refresh_layanan()
+                finally:
+                    self._hold = False
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Re-run every section builder for the current selection and swap the outputs."""
+        with self._lock:
+            t0 = time.perf_counter()
+            sel = self.selection
+            self.status.value = "<span>Memuat…</span>"
+            for s in self.sections:
+                self.outputs[s.key].outputs = tuple(render_section(s, self.data, sel))
+            self.status.value = ""
+            self.redraw_count += 1
+            self.last_redraw_seconds = time.perf_counter() - t0
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points used by the notebooks
+
+
+def _start_query_watch(form: Form) -> None:
+    """In a pre-heated kernel, apply the query string once the request arrives.
+
+    The notebook of a pre-heated kernel runs before anyone asks for the page, so the query
+    string is not known yet. ``voila.utils.wait_for_request`` blocks until Voila hands the kernel
+    to a request; it runs here in a daemon thread so that no cell blocks (the executor keeps its
+    finite timeout) and the page is served at once with the defaults, then updated.
+    """
+
+    def watch() -> None:
+        try:
+            from voila.utils import wait_for_request
+
+            wait_for_request()
+            form.apply_query(os.environ.get("QUERY_STRING"))
+        except Exception:  # pragma: no cover - logged, the defaults stay
+            log.exception("parameter URL tidak dapat dibaca")
+
+    threading.Thread(target=watch, name="kinerja-query", daemon=True).start()
+
+
+def show_form(
+    *,
+    title: str,
+    data: Any,
+    sections: Sequence[Section],
+    options: FormOptions,
+    controls: Sequence[str],
+    defaults: Mapping[str, Any],
+    audience: str | None = "forum",
+    environ: Mapping[str, str] | None = None,
+) -> Form:
+    """Build a form, preselect from the URL and display it (the Voila path)."""
+    from IPython.display import display
+
+    env = os.environ if environ is None else environ
+    notes: list[str] = []
+    if audience not in (None, "forum"):
+        notes.append("Formulir Voila selalu memakai audiens forum (angka agregat saja).")
+    form = Form(
+        title=title,
+        data=data,
+        sections=sections,
+        options=options,
+        controls=controls,
+        defaults=defaults,
+        notes=notes,
+    )
+    if is_preheating(env):
+        _start_query_watch(form)
+    else:
+        form.apply_query(env.get("QUERY_STRING"))
+    display(form.widget)
+    return form
+
+
+@dataclass(frozen=True)
+class FormDef:
+    """How one notebook becomes a form: its title, controls and sections."""
+
+    title: str
+    controls: tuple[str, ...]
+    sections: Callable[[], Sequence[Section]]
+    static: Callable[..., Any]
+
+
+def _report_forms() -> dict[str, FormDef]:
+    from kinerja import report
+
+    return report.form_definitions()
+
+
+def run(
+    name: str,
+    *,
+    kode_opd: str | None = None,
+    periode: str | None = None,
+    jenis_layanan: str | None = None,
+    audience: Literal["forum", "internal"] = "forum",
+    cache_dir: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    definitions: Mapping[str, FormDef] | None = None,
+    factory: Callable[[str | None, str | None], Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    **static_kwargs: Any,
+) -> Any:
+    """One code path for a notebook: a form under Voila, the static sections otherwise.
+
+    Parameters
+    ----------
+    name : str
+        The form's name (``"laporan_opd"``, ``"penjelajah_hambatan"``, ...).
+    kode_opd, periode, jenis_layanan, audience, cache_dir, data_dir
+        The notebook's parameters (the values Papermill fills).
+    definitions : mapping, optional
+        name → :class:`FormDef`; default: ``kinerja.report.form_definitions()``.
+    """
+    defs = definitions if definitions is not None else _report_forms()
+    if name not in defs:
+        raise KeyError(f"Formulir tidak dikenal: {name!r}")
+    fd = defs[name]
+    if not is_voila(environ):
+        params = {
+            "kode_opd": kode_opd,
+            "periode": periode,
+            "jenis_layanan": jenis_layanan,
+            "audience": audience,
+            "cache_dir": cache_dir,
+            "data_dir": data_dir,
+        }
+        params = {k: v for k, v in params.items() if k in fd.controls or k not in QUERY_KEYS}
+        return fd.static(**params, **static_kwargs)
+    data = get_data(cache_dir, data_dir, factory=factory)
+    options = options_for(data)
+    return show_form(
+        title=fd.title,
+        data=data,
+        sections=fd.sections(),
+        options=options,
+        controls=fd.controls,
+        defaults={"kode_opd": kode_opd, "periode": periode, "jenis_layanan": jenis_layanan},
+        audience=audience,
+        environ=environ,
+    )
+
+
+_OPTIONS_MEMO: dict[int, FormOptions] = {}
+
+
+def options_for(data: Any) -> FormOptions:
+    """Form options of a data object (memoised per object).
+
+    Uses ``data.form_options()`` when the object offers it, else its ``tables`` mapping (a
+    ``Dataset`` or an object with ``.dataset.tables``).
+    """
+    key = id(data)
+    if key in _OPTIONS_MEMO:
+        return _OPTIONS_MEMO[key]
+    if hasattr(data, "form_options"):
+        opts = data.form_options()
+    else:
+        tables = getattr(data, "tables", None)
+        if tables is None and hasattr(data, "dataset"):
+            tables = data.dataset.tables
+        if tables is None:
+            raise TypeError("Data formulir tidak punya tabel (butuh .tables atau .dataset)")
+        opts = FormOptions.from_tables(tables)
+    _OPTIONS_MEMO[key] = opts
+    return opts
+
+
+def laporan_opd(**params: Any) -> Any:
+    """Notebook ``laporan_opd``: per-OPD report (form under Voila, static otherwise)."""
+    return run("laporan_opd", **params)
+
+
+def penjelajah_hambatan(**params: Any) -> Any:
+    """Notebook ``penjelajah_hambatan``: bottleneck explorer (OPD, service, period)."""
+    return run("penjelajah_hambatan", **params)
+
+
+def ringkasan_kota(**params: Any) -> Any:
+    """Notebook ``ringkasan_kota``: city overview (period only)."""
+    return run("ringkasan_kota", **params)
+
+
+__all__ = [
+    "ALL",
+    "ENV_CACHE_DIR",
+    "ENV_DATA_DIR",
+    "Form",
+    "FormDef",
+    "FormOptions",
+    "Section",
+    "Selection",
+    "clear_memo",
+    "get_data",
+    "is_preheating",
+    "is_voila",
+    "laporan_opd",
+    "load_dataset",
+    "options_for",
+    "parse_query",
+    "penjelajah_hambatan",
+    "render_section",
+    "ringkasan_kota",
+    "run",
+    "show_form",
+    "to_outputs",
+]
