@@ -1,0 +1,311 @@
+"""Parsing of awkward cell values, column-wide and vectorised.
+
+Every parser takes a Series of raw values (text from CSV; text, numbers or datetimes from xlsx;
+typed values from parquet) and returns ``(parsed, bad)``: the parsed Series and a boolean mask
+of values that were present but could not be parsed. Blank values are never ``bad``; they
+become NA and the caller decides whether a blank is allowed.
+
+Dates are read day-first, always (data-contract.md): ``2026-11-28``, ``28/11/2026``,
+``28-11-2026``, ``28.11.2026``, ``28 November 2026``, ``28 Agt 2026``, ``3 Mei 2026``, with an
+optional time ``HH:MM[:SS]`` (``HH.MM`` too). Numbers accept a decimal comma (``3,5``) and a
+thousands dot in whole numbers (``1.250``).
+
+The approach is vectorised: values are classified by a regular expression and each class is
+converted column-wide with ``pd.to_datetime(format=...)``/``pd.to_numeric``; no Python loop runs
+per row.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+import pandas as pd
+
+#: dtype of every date and timestamp column after loading.
+DATETIME_DTYPE = "datetime64[ns]"
+
+# Indonesian and English month names and common abbreviations (lower case).
+MONTH_WORDS: dict[str, int] = {
+    "januari": 1, "january": 1, "jan": 1,
+    "februari": 2, "february": 2, "pebruari": 2, "feb": 2, "peb": 2,
+    "maret": 3, "march": 3, "mar": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "june": 6, "jun": 6,
+    "juli": 7, "july": 7, "jul": 7,
+    "agustus": 8, "august": 8, "agu": 8, "agt": 8, "ags": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9,
+    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
+    "november": 11, "nopember": 11, "nov": 11, "nop": 11,
+    "desember": 12, "december": 12, "des": 12, "dec": 12,
+}  # fmt: skip
+_EN_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+_MONTH_ALT = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
+
+# (pattern that a normalised value must fully match, its format), the commonest first
+_DATE_FORMS: tuple[tuple[str, str], ...] = (
+    (r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"),
+    (r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2}", "%Y-%m-%d %H:%M:%S"),
+    (r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}", "%Y-%m-%d %H:%M"),
+    (r"\d{1,2}/\d{1,2}/\d{4}", "%d/%m/%Y"),
+    (r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}", "%d/%m/%Y %H:%M:%S"),
+    (r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}", "%d/%m/%Y %H:%M"),
+    (r"\d{1,2}/[a-z]{3}/\d{4}", "%d/%b/%Y"),
+    (r"\d{1,2}/[a-z]{3}/\d{4} \d{1,2}:\d{2}:\d{2}", "%d/%b/%Y %H:%M:%S"),
+    (r"\d{1,2}/[a-z]{3}/\d{4} \d{1,2}:\d{2}", "%d/%b/%Y %H:%M"),
+    (r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2}\.\d{1,9}", "%Y-%m-%d %H:%M:%S.%f"),
+    (r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}\.\d{1,9}", "%d/%m/%Y %H:%M:%S.%f"),
+)
+_TIME_ONLY = r"\d{1,2}:\d{2}(?::\d{2})?"
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """True where a value is missing or only whitespace."""
+    isna = values.isna().to_numpy()
+    if pd.api.types.is_string_dtype(values.dtype):  # str, or object (xlsx cells)
+        text = values.astype("str")
+        empty = text.str.strip().eq("").fillna(False).to_numpy(dtype=bool)
+        return pd.Series(isna | empty, index=values.index)
+    return pd.Series(isna, index=values.index)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Strings of ``values`` (pandas ``str`` dtype), NA kept."""
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        return values
+    return values.astype("str")
+
+
+def _empty_datetimes(index: pd.Index) -> pd.Series:
+    return pd.Series(pd.NaT, index=index, dtype=DATETIME_DTYPE)
+
+
+def _normalise_date_text(text: pd.Series) -> pd.Series:
+    """Lower case, single spaces, ``T`` -> space, ``-``/``.`` date separators -> ``/``,
+    ``HH.MM`` -> ``HH:MM``, month words -> English three-letter abbreviations."""
+    t = text.str.strip().str.lower()
+    if t.str.contains(r"\s\s|\t", regex=True).any():
+        t = t.str.replace(r"\s+", " ", regex=True)
+    t = t.str.replace(r"^(\d{4}-\d{1,2}-\d{1,2})t(\d)", r"\1 \2", regex=True)
+    if t.str.contains(r"[a-z]", regex=True).any():
+        # "28 Agt 2026", "28-agustus-2026", "3 mei 2026" -> "28/agt/2026": month word checked
+        # against the known names, then cut to its first three letters.
+        t = t.str.replace(
+            rf"^(\d{{1,2}})[ \-/.]+({_MONTH_ALT})\.?[ \-/.]+(\d{{4}})", r"\1/\2/\3", regex=True
+        )
+        t = t.str.replace(r"^(\d{1,2})/([a-z]{3})[a-z]*/", r"\1/\2/", regex=True)
+        for word, month in MONTH_WORDS.items():
+            if len(word) == 3 and word not in _EN_ABBR:
+                t = t.str.replace(f"/{word}/", f"/{_EN_ABBR[month - 1]}/", regex=False)
+    if t.str.contains(r"^\d{1,2}[\-.]\d{1,2}[\-.]\d{4}", regex=True).any():
+        t = t.str.replace(r"^(\d{1,2})[\-.](\d{1,2})[\-.](\d{4})", r"\1/\2/\3", regex=True)
+    if t.str.contains(r" \d{1,2}\.\d{2}", regex=True).any():
+        t = t.str.replace(r" (\d{1,2})\.(\d{2})\.(\d{2})$", r" \1:\2:\3", regex=True)
+        t = t.str.replace(r" (\d{1,2})\.(\d{2})$", r" \1:\2", regex=True)
+    return t
+
+
+def _parse_date_strings(text: pd.Series) -> pd.Series:
+    """Parse normalised date strings; NaT where no form applies or the date is impossible."""
+    out = np.full(len(text), np.datetime64("NaT"), dtype=DATETIME_DTYPE)
+    todo = np.array(text.notna().to_numpy(dtype=bool), copy=True)
+    for pattern, fmt in _DATE_FORMS:
+        if not todo.any():
+            break
+        pos = np.flatnonzero(todo)
+        sub = text.iloc[pos]
+        hit = sub.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+        if not hit.any():
+            continue
+        parsed = pd.to_datetime(sub[hit], format=fmt, errors="coerce")
+        out[pos[hit]] = parsed.astype(DATETIME_DTYPE).to_numpy()
+        todo[pos[hit]] = False
+    return pd.Series(out, index=text.index)
+
+
+def _objects_to_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Split an object column (xlsx): datetime-like cells converted, other cells as text."""
+    is_dt = values.map(lambda v: isinstance(v, (_dt.datetime, _dt.date, pd.Timestamp))).to_numpy(
+        dtype=bool
+    )
+    out = _empty_datetimes(values.index)
+    if is_dt.any():
+        out.loc[values.index[is_dt]] = pd.to_datetime(
+            values[is_dt].astype(object), errors="coerce"
+        ).astype(DATETIME_DTYPE)
+    return out, is_dt
+
+
+def parse_datetime(values: pd.Series, *, date_only: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Parse dates/timestamps day-first.
+
+    Parameters
+    ----------
+    values : Series
+        Raw values (text, or datetimes already typed by xlsx/parquet).
+    date_only : bool
+        Drop the time of day (``tanggal`` columns).
+
+    Returns
+    -------
+    parsed : Series of datetime64[ns]
+    bad : Series of bool
+        Present but unparseable (including impossible dates such as ``31/02/2026``).
+    """
+    blank = _blank(values)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        out = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        out = out.astype(DATETIME_DTYPE)
+        bad = pd.Series(False, index=values.index)
+    else:
+        if values.dtype == object:
+            out, done = _objects_to_datetimes(values)
+        else:
+            out, done = _empty_datetimes(values.index), np.zeros(len(values), dtype=bool)
+        rest = ~done & ~blank.to_numpy()
+        if rest.any():
+            text = _normalise_date_text(_as_text(values[rest]))
+            out.loc[text.index] = _parse_date_strings(text)
+        bad = pd.Series(rest, index=values.index) & out.isna()
+    if date_only:
+        out = out.dt.normalize()
+    return out, bad
+
+
+def parse_time_or_datetime(values: pd.Series, dates: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a timestamp, or a time of day (``08:30``, ``08.30.15``) combined with ``dates``.
+
+    Used for ``laporan_kinerja.waktu_lapor`` (architecture: a time-only value is combined with
+    ``tanggal``). Where ``dates`` is NaT a time-only value stays NaT but is not flagged bad
+    (the date column carries the defect).
+    """
+    blank = _blank(values)
+    out, bad = parse_datetime(values, date_only=False)
+    cand = bad.to_numpy()
+    if not cand.any():
+        return out, bad
+    sub = values[cand]
+    if sub.dtype == object:
+        is_time = sub.map(lambda v: isinstance(v, _dt.time)).to_numpy(dtype=bool)
+    else:
+        is_time = np.zeros(len(sub), dtype=bool)
+    text = sub.astype("str").str.strip().str.replace(".", ":", regex=False)
+    is_text_time = text.str.fullmatch(_TIME_ONLY).fillna(False).to_numpy(dtype=bool) & ~is_time
+    text = text.where(~text.str.fullmatch(r"\d{1,2}:\d{2}").fillna(False), text + ":00")
+    delta = pd.Series(pd.NaT, index=sub.index, dtype="timedelta64[ns]")
+    if is_text_time.any():
+        delta[is_text_time] = pd.to_timedelta(text[is_text_time], errors="coerce")
+    if is_time.any():
+        delta[is_time] = pd.to_timedelta(
+            sub[is_time].map(lambda v: f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}")
+        )
+    ok = delta.notna() & (delta < pd.Timedelta(days=1))
+    base = dates.loc[sub.index].dt.normalize()
+    combined = base + delta
+    out.loc[sub.index[ok.to_numpy()]] = combined[ok].astype(DATETIME_DTYPE)
+    bad.loc[sub.index] = ~ok.to_numpy() & ~blank.loc[sub.index].to_numpy()
+    return out, bad
+
+
+def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse numbers with a decimal comma and/or a thousands dot.
+
+    ``3,5`` -> 3.5; ``1.250`` -> 1250; ``1.250,75`` -> 1250.75; ``12.5`` -> 12.5 (a dot followed
+    by other than groups of three digits is a decimal point); ``1,250.75`` -> 1250.75.
+
+    Returns
+    -------
+    parsed : Series of float64
+    bad : Series of bool
+    """
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("float64"), pd.Series(False, index=values.index)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype("float64"), pd.Series(False, index=values.index)
+    blank = _blank(values)
+    out = pd.Series(np.nan, index=values.index, dtype="float64")
+    todo = np.array(~blank.to_numpy(), copy=True)
+    if values.dtype == object:
+        is_num = values.map(
+            lambda v: (
+                isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+            )
+        ).to_numpy(dtype=bool)
+        is_num = is_num & todo
+        if is_num.any():
+            out[is_num] = values[is_num].astype("float64")
+        todo = todo & ~is_num
+    if todo.any():
+        t = _as_text(values[todo]).str.replace(r"[\s\u00a0]+", "", regex=True)
+        t = t.str.replace(r"^\+", "", regex=True)
+        thousands_dot = t.str.fullmatch(r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?").fillna(False)
+        thousands_comma = t.str.fullmatch(r"-?[1-9]\d{0,2}(?:,\d{3})+\.\d+").fillna(False)
+        decimal_comma = t.str.fullmatch(r"-?\d*,\d+").fillna(False)
+        t = t.where(
+            ~thousands_dot,
+            t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+        )
+        t = t.where(~thousands_comma, t.str.replace(",", "", regex=False))
+        t = t.where(~decimal_comma, t.str.replace(",", ".", regex=False))
+        plain = t.str.fullmatch(r"-?(?:\d+(?:\.\d*)?|\.\d+)").fillna(False).to_numpy(dtype=bool)
+        nums = pd.Series(np.nan, index=t.index, dtype="float64")
+        if plain.any():
+            nums[plain] = pd.to_numeric(t[plain], errors="coerce").astype("float64")
+        out[todo] = nums.to_numpy()
+    bad = pd.Series(~blank.to_numpy(), index=values.index) & out.isna()
+    return out, bad
+
+
+def parse_integer(
+    values: pd.Series, *, low: float | None = None, high: float | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse whole numbers (``3``, ``3,0``, ``1.250``).
+
+    Returns
+    -------
+    parsed : Series of float64
+        The number (NaN for blank or bad values).
+    bad : Series of bool
+        Not a number at all.
+    not_integer : Series of bool
+        A number with a fractional part (``2,5``), or outside ``[low, high]``.
+    """
+    nums, bad = parse_number(values)
+    frac = nums.notna() & (nums != np.floor(nums))
+    out_of_range = pd.Series(False, index=values.index)
+    if low is not None:
+        out_of_range |= nums < low
+    if high is not None:
+        out_of_range |= nums > high
+    return nums, bad, frac | out_of_range
+
+
+def text_of(values: pd.Series) -> pd.Series:
+    """Display text of raw values as a user typed them (for quarantine files and messages).
+
+    Text stays unchanged; numbers that are whole print without ``.0``; midnight timestamps
+    print as dates; blank -> ``""``.
+    """
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        return values.fillna("")
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.map(_cell_text).astype("str").fillna("")
+    return values.map(_cell_text).astype("str").fillna("")
+
+
+def _cell_text(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+        return ""
+    if isinstance(v, (pd.Timestamp, _dt.datetime)):
+        ts = pd.Timestamp(v)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    try:
+        if pd.isna(v):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(v)
