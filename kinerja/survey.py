@@ -192,22 +192,29 @@ def _metode(df: pd.DataFrame) -> pd.Series:
     return m.where(df["metode"].notna(), _METODE_DEFAULT)
 
 
-def _answers(df: pd.DataFrame) -> pd.DataFrame:
-    """The nine answer columns as float64 (NaN = blank), validated to be integers 1..4."""
+def _answers(df: pd.DataFrame) -> np.ndarray:
+    """The nine answer columns as an (n, 9) float64 array (NaN = blank), validated 1..4."""
     _require(df, SKM_ELEMENTS)
-    out = {}
+    cols = []
     for col in SKM_ELEMENTS:
         raw = df[col]
-        num = pd.to_numeric(raw, errors="coerce").astype("float64")
-        bad = (num.isna() & raw.notna()) | (num.notna() & ~num.isin([1.0, 2.0, 3.0, 4.0]))
+        numeric = pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(
+            raw.dtype
+        )
+        num = raw if numeric else pd.to_numeric(raw, errors="coerce")
+        arr = num.to_numpy(dtype="float64", na_value=np.nan)
+        blank = np.isnan(arr)
+        bad = ~blank & (arr != 1) & (arr != 2) & (arr != 3) & (arr != 4)
+        if not numeric:
+            bad |= blank & raw.notna().to_numpy()
         if bad.any():
-            idx = bad[bad].index[0]
+            pos = int(np.flatnonzero(bad)[0])
             raise ValueError(
-                f"Tabel skm, baris (indeks) {idx!r}, kolom {col}: nilai {raw.loc[idx]!r} "
-                f"bukan jawaban 1..4 ({int(bad.sum())} nilai seperti ini)"
+                f"Tabel skm, baris (indeks) {df.index[pos]!r}, kolom {col}: nilai "
+                f"{raw.iloc[pos]!r} bukan jawaban 1..4 ({int(bad.sum())} nilai seperti ini)"
             )
-        out[col] = num
-    return pd.DataFrame(out, index=df.index)
+        cols.append(arr)
+    return np.column_stack(cols) if len(df) else np.empty((0, len(SKM_ELEMENTS)))
 
 
 def _select(
@@ -221,32 +228,38 @@ def _select(
     return skm, _metode(skm)
 
 
-def _group_keys(df: pd.DataFrame, by: Sequence[str]) -> list[pd.Series]:
-    if by:
-        return [df[c] for c in by]
-    return [pd.Series(0, index=df.index, name="__semua__")]
+def _groups(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group number of every row (sorted group order) and the group keys (one row per group)."""
+    if not by:
+        return np.zeros(len(df), dtype="int64"), pd.DataFrame(index=range(min(len(df), 1)))
+    g = df.groupby(list(by), observed=True, dropna=False, sort=True)
+    codes = g.ngroup().to_numpy(dtype="int64")
+    keys = g.size().index.to_frame(index=False)
+    keys.columns = list(by)
+    return codes, keys
 
 
 def _grouped_sums(
     df: pd.DataFrame, by: Sequence[str]
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
-    """Per group: sum of answers, number of answers (per element), number of respondents."""
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """Per group: keys, sum of answers and number of answers (G × 9), respondents (G)."""
     answers = _answers(df)
-    answered = answers.notna()
-    keys = _group_keys(df, by)
-    kw = {"observed": True, "dropna": False, "sort": True}
-    sums = answers.groupby(keys, **kw).sum()
-    counts = answered.astype("int64").groupby(keys, **kw).sum()
-    respondents = answered.any(axis=1).astype("int64").groupby(keys, **kw).sum()
-    return sums, counts, respondents
+    answered = ~np.isnan(answers)
+    codes, keys = _groups(df, by)
+    n = len(keys)
+    filled = np.where(answered, answers, 0.0)
+    sums = np.empty((n, len(SKM_ELEMENTS)), dtype="int64")
+    counts = np.empty((n, len(SKM_ELEMENTS)), dtype="int64")
+    for j in range(len(SKM_ELEMENTS)):
+        sums[:, j] = np.bincount(codes, weights=filled[:, j], minlength=n).round()
+        counts[:, j] = np.bincount(codes, weights=answered[:, j], minlength=n).round()
+    respondents = np.bincount(codes, weights=answered.any(axis=1), minlength=n).round()
+    return keys, sums, counts, respondents.astype("int64")
 
 
-def _index_frame(index: pd.Index, by: Sequence[str]) -> pd.DataFrame:
-    if not by:
-        return pd.DataFrame(index=range(len(index)))
-    frame = index.to_frame(index=False)
-    frame.columns = list(by)
-    return frame
+def _nrr(sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / np.where(counts == 0, np.nan, counts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,18 +322,13 @@ def ikm_table(
     use = df.loc[met == metode]
     other = df.loc[met != metode]
 
-    sums, counts, respondents = _grouped_sums(use, by)
-    ikm_vals: list[float] = []
-    skala4_vals: list[float] = []
+    keys, sum_arr, cnt_arr, respondents = _grouped_sums(use, by)
+    ikm_vals = np.full(len(keys), np.nan)
+    skala4_vals = np.full(len(keys), np.nan)
     notes: list[str] = []
-    base_note = assumption_note(["ikm-bobot", "ikm-pembulatan"])
-    sum_arr = sums.to_numpy()
-    cnt_arr = counts.to_numpy()
-    for i in range(len(sums)):
+    for i in range(len(keys)):
         if (cnt_arr[i] == 0).any():
             empty = [e for e, c in zip(SKM_ELEMENTS, cnt_arr[i], strict=True) if c == 0]
-            ikm_vals.append(np.nan)
-            skala4_vals.append(np.nan)
             notes.append(f"Unsur tanpa jawaban: {', '.join(empty)}; IKM tidak dihitung. ")
             continue
         total = sum(
@@ -328,41 +336,18 @@ def ikm_table(
             Fraction(0),
         )
         skala4 = total * w
-        ikm_vals.append(float(_fraction_half_up(skala4 * 25, 2)))
-        skala4_vals.append(float(_fraction_half_up(skala4, 4)))
+        ikm_vals[i] = float(_fraction_half_up(skala4 * 25, 2))
+        skala4_vals[i] = float(_fraction_half_up(skala4, 4))
         notes.append("")
 
-    out = _index_frame(sums.index, by)
-    if periode is not None:
-        out["periode"] = str(Periode.parse(periode))
-    out["metode"] = metode
-    out["n_responden"] = respondents.to_numpy().astype("int64")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nrr = sum_arr / np.where(cnt_arr == 0, np.nan, cnt_arr)
-    for j, e in enumerate(SKM_ELEMENTS):
-        out[f"nrr_{e}"] = nrr[:, j] if len(out) else np.array([], dtype="float64")
-    out["ikm"] = np.asarray(ikm_vals, dtype="float64")
-    out["ikm_skala4"] = np.asarray(skala4_vals, dtype="float64")
-    classes = classify_ikm_series(out["ikm"])
-    out["mutu"] = classes["mutu"].to_numpy()
-    out["kinerja_unit"] = classes["kinerja_unit"].to_numpy()
-    out["bobot"] = w_label
-
     # rows of another survey method: stated, never blended
-    if len(other) and len(out):
-        other_n = (
-            other.groupby(_group_keys(other, by), observed=True, dropna=False).size()
-            if by
-            else pd.Series([len(other)], index=sums.index)
-        )
+    if len(other) and len(keys):
         if by:
-            key_frame = out[by]
-            other_map = {k if len(by) > 1 else (k,): v for k, v in other_n.items()}
-            extra = [
-                other_map.get(tuple(row), 0) for row in key_frame.itertuples(index=False, name=None)
-            ]
+            other_n = other.groupby(by, observed=True, dropna=False).size().rename("_n")
+            extra = keys.merge(other_n.reset_index(), on=by, how="left")["_n"]
+            extra = extra.fillna(0).astype("int64").tolist()
         else:
-            extra = [int(other_n.iloc[0])]
+            extra = [len(other)]
         notes = [
             n
             + (
@@ -373,10 +358,27 @@ def ikm_table(
             )
             for n, x in zip(notes, extra, strict=True)
         ]
-    out["catatan"] = pd.array([(n + base_note).strip() for n in notes], dtype="str")
-    for col in ("mutu", "kinerja_unit", "bobot", "metode"):
-        out[col] = out[col].astype("str")
-    return out.reset_index(drop=True)
+
+    base_note = assumption_note(["ikm-bobot", "ikm-pembulatan"])
+    nrr = _nrr(sum_arr, cnt_arr)
+    classes = classify_ikm_series(pd.Series(ikm_vals))
+    data: dict[str, object] = {c: keys[c].to_numpy() for c in by}
+    if periode is not None:
+        data["periode"] = pd.array([str(Periode.parse(periode))] * len(keys), dtype="str")
+    data["metode"] = pd.array([metode] * len(keys), dtype="str")
+    data["n_responden"] = respondents
+    for j, e in enumerate(SKM_ELEMENTS):
+        data[f"nrr_{e}"] = nrr[:, j]
+    data["ikm"] = ikm_vals
+    data["ikm_skala4"] = skala4_vals
+    data["mutu"] = classes["mutu"].array
+    data["kinerja_unit"] = classes["kinerja_unit"].array
+    data["bobot"] = pd.array([w_label] * len(keys), dtype="str")
+    data["catatan"] = pd.array([(n + base_note).strip() for n in notes], dtype="str")
+    out = pd.DataFrame(data)
+    for c in by:  # keep the grouping columns' dtypes (e.g. category)
+        out[c] = out[c].astype(keys[c].dtype)
+    return out
 
 
 def survey_methods(
@@ -396,11 +398,9 @@ def survey_methods(
     """
     by = list(by)
     df, met = _select(skm, by, periode)
-    keys = [*_group_keys(df, by), met.rename("metode")]
-    counts = df.groupby(keys, observed=True, dropna=False, sort=True).size()
-    out = _index_frame(counts.index, [*by, "metode"]) if by else None
-    if out is None:
-        out = pd.DataFrame({"metode": counts.index.get_level_values(-1)})
+    frame = df[by].assign(metode=met.to_numpy())
+    counts = frame.groupby([*by, "metode"], observed=True, dropna=False, sort=True).size()
+    out = counts.index.to_frame(index=False)
     out["n_responden"] = counts.to_numpy().astype("int64")
     out["metode"] = out["metode"].astype("str")
     used = out["metode"] == _METODE_DEFAULT
@@ -446,14 +446,9 @@ def ikm_elements(
     by = list(by)
     w = float(WEIGHTS[weight][0])
     df, met = _select(skm, by, periode)
-    sums, counts, _ = _grouped_sums(df.loc[met == metode], by)
-    n_groups = len(sums)
-    sum_arr = sums.to_numpy()
-    cnt_arr = counts.to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nrr = (sum_arr / np.where(cnt_arr == 0, np.nan, cnt_arr)).ravel()
-
-    keys = _index_frame(sums.index, by)
+    keys, sum_arr, cnt_arr, _ = _grouped_sums(df.loc[met == metode], by)
+    n_groups = len(keys)
+    nrr = _nrr(sum_arr, cnt_arr).ravel()
     out = keys.loc[keys.index.repeat(len(SKM_ELEMENTS))].reset_index(drop=True)
     if periode is not None:
         out["periode"] = str(Periode.parse(periode))
