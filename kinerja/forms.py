@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 #: Environment variables through which ``kinerja app`` tells every kernel where the data is.
 ENV_CACHE_DIR = "KINERJA_CACHE_DIR"
 ENV_DATA_DIR = "KINERJA_DATA_DIR"
+ENV_PARAMS_DIR = "KINERJA_PARAMS_DIR"
 
 #: Query-string keys a form understands; anything else is ignored.
 QUERY_KEYS = ("kode_opd", "periode", "jenis_layanan")
@@ -298,9 +299,13 @@ def load_dataset(cache_dir: str | None, data_dir: str | None) -> Any:
 
 
 def _default_factory(cache_dir: str | None, data_dir: str | None) -> Any:
+    """``kinerja.report.ReportData`` for the folders (parameters from ``KINERJA_PARAMS_DIR``)."""
     from kinerja import report
 
-    return report.ReportData.from_dirs(cache_dir=cache_dir, data_dir=data_dir)
+    params_dir = os.environ.get(ENV_PARAMS_DIR) or None
+    return report.ReportData.from_dirs(
+        cache_dir=cache_dir, data_dir=data_dir, params_dir=params_dir
+    )
 
 
 def get_data(
@@ -553,7 +558,8 @@ class Form:
             out = w.Output()
             out.add_class(f"kinerja-bagian-{s.key}")
             self.outputs[s.key] = out
-            parts.append(w.HTML(f"<h3>{html.escape(s.title)}</h3>"))
+            if s.title:
+                parts.append(w.HTML(f"<h3>{html.escape(s.title)}</h3>"))
             parts.append(out)
         self.widget = w.VBox(
             [
@@ -696,25 +702,72 @@ class Form:
 # Entry points used by the notebooks
 
 
-def _start_query_watch(form: Form) -> None:
+def wait_for_request_info(environ: dict[str, str] | None = None) -> dict[str, str] | None:
+    """Block until Voila hands this pre-heated kernel to a request; return the request info.
+
+    Same protocol as ``voila.utils.wait_for_request`` (a websocket to
+    ``/voila/query/<kernel id>`` on which the server sends the request's CGI-style variables,
+    ``QUERY_STRING`` among them), re-implemented with tornado's websocket client because importing
+    ``voila.utils`` pulls in jupyter_server and jupyterlab_server (measured 4 s of CPU, 13 s on a
+    busy 2-core machine) -- long enough for the first request to be served before the query
+    string could be read. The variables are copied into ``environ`` (default ``os.environ``).
+    """
+    import asyncio
+    import json
+
+    from tornado.websocket import websocket_connect
+
+    env = os.environ if environ is None else environ
+    if env.get("VOILA_PREHEAT") != "True" or not env.get("VOILA_KERNEL_ID"):
+        return None
+    protocol = env.get("VOILA_WS_PROTOCOL", "ws")
+    ip = env.get("VOILA_APP_IP", "127.0.0.1")
+    port = env.get("VOILA_APP_PORT", "8866")
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = f"{protocol}://{ip}:{port}{base}voila/query/{env['VOILA_KERNEL_ID']}"
+
+    async def receive() -> str | None:
+        conn = await websocket_connect(url, connect_timeout=30)
+        try:
+            msg = await conn.read_message()
+        finally:
+            conn.close()
+        return msg if isinstance(msg, str) else None
+
+    loop = asyncio.new_event_loop()
+    try:
+        msg = loop.run_until_complete(receive())
+    finally:
+        loop.close()
+    if msg is None:
+        return None
+    info = {str(k): str(v) for k, v in json.loads(msg).items() if isinstance(v, str)}
+    env.update(info)
+    return info
+
+
+def _start_query_watch(form: Form) -> threading.Thread:
     """In a pre-heated kernel, apply the query string once the request arrives.
 
     The notebook of a pre-heated kernel runs before anyone asks for the page, so the query
-    string is not known yet. ``voila.utils.wait_for_request`` blocks until Voila hands the kernel
-    to a request; it runs here in a daemon thread so that no cell blocks (the executor keeps its
-    finite timeout) and the page is served at once with the defaults, then updated.
+    string is not known yet. :func:`wait_for_request_info` blocks until Voila hands the kernel to
+    a request; it runs in a daemon thread so that no cell blocks (the executor keeps its finite
+    timeout) and the page is served at once with the defaults, then updated over the widget
+    connection.
     """
 
     def watch() -> None:
         try:
-            from voila.utils import wait_for_request
-
-            wait_for_request()
-            form.apply_query(os.environ.get("QUERY_STRING"))
+            info = wait_for_request_info()
         except Exception:  # pragma: no cover - logged, the defaults stay
             log.exception("parameter URL tidak dapat dibaca")
+            return
+        if info is not None:
+            form.apply_query(info.get("QUERY_STRING"))
 
-    threading.Thread(target=watch, name="kinerja-query", daemon=True).start()
+    t = threading.Thread(target=watch, name="kinerja-query", daemon=True)
+    t.start()
+    return t
 
 
 def show_form(
@@ -762,10 +815,86 @@ class FormDef:
     static: Callable[..., Any]
 
 
-def _report_forms() -> dict[str, FormDef]:
-    from kinerja import report
+def _call_filtered(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``func`` with only the keyword arguments its signature accepts."""
+    import inspect
 
-    return report.form_definitions()
+    params = inspect.signature(func).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return func(*args, **kwargs)
+    return func(*args, **{k: v for k, v in kwargs.items() if k in params})
+
+
+def report_section(name: str, title: str = "") -> Section:
+    """A :class:`Section` over the builder ``kinerja.report.<name>``.
+
+    The builder is called as ``builder(data, kode_opd=..., periode=..., jenis_layanan=...,
+    audience="forum")`` with only the arguments its signature takes; it writes its own headings
+    (``title`` stays empty unless given).
+    """
+
+    def build(data: Any, sel: Selection) -> Any:
+        from kinerja import report
+
+        builder = getattr(report, name)
+        kwargs: dict[str, Any] = {
+            "kode_opd": sel.kode_opd,
+            "periode": sel.periode,
+            "jenis_layanan": sel.jenis_layanan,
+            "audience": "forum",
+        }
+        return _call_filtered(builder, data, **kwargs)
+
+    return Section(
+        key=name.removeprefix("section_").removeprefix("sections_"), title=title, build=build
+    )
+
+
+def _report_static(name: str) -> Callable[..., Any]:
+    def static(**params: Any) -> Any:
+        from kinerja import report
+
+        return _call_filtered(getattr(report, name), **params)
+
+    static.__name__ = name
+    return static
+
+
+#: Sections of the per-OPD report, in the order of the static report.
+OPD_SECTIONS = (
+    "temuan_utama",
+    "section_ikm",
+    "section_skp",
+    "section_kinerja_harian",
+    "section_layanan",
+    "section_pengaduan",
+    "section_pelatihan",
+    "section_tindak_lanjut",
+)
+
+
+def form_definitions() -> dict[str, FormDef]:
+    """The notebooks that work as forms: title, controls, sections and static twin."""
+    return {
+        "laporan_opd": FormDef(
+            title="Laporan kinerja OPD",
+            controls=("kode_opd", "periode"),
+            sections=lambda: [report_section(n) for n in OPD_SECTIONS],
+            static=_report_static("show_laporan_opd"),
+        ),
+        "penjelajah_hambatan": FormDef(
+            title="Penjelajah hambatan layanan",
+            controls=("kode_opd", "jenis_layanan", "periode"),
+            sections=lambda: [report_section("sections_hambatan")],
+            static=_report_static("show_penjelajah_hambatan"),
+        ),
+        "ringkasan_kota": FormDef(
+            title="Ringkasan kinerja Kota Salatiga",
+            controls=("periode",),
+            sections=lambda: [report_section("sections_kota")],
+            static=_report_static("show_ringkasan_kota"),
+        ),
+    }
 
 
 def run(
@@ -791,9 +920,9 @@ def run(
     kode_opd, periode, jenis_layanan, audience, cache_dir, data_dir
         The notebook's parameters (the values Papermill fills).
     definitions : mapping, optional
-        name → :class:`FormDef`; default: ``kinerja.report.form_definitions()``.
+        name → :class:`FormDef`; default: :func:`form_definitions`.
     """
-    defs = definitions if definitions is not None else _report_forms()
+    defs = definitions if definitions is not None else form_definitions()
     if name not in defs:
         raise KeyError(f"Formulir tidak dikenal: {name!r}")
     fd = defs[name]
@@ -808,13 +937,50 @@ def run(
         }
         params = {k: v for k, v in params.items() if k in fd.controls or k not in QUERY_KEYS}
         return fd.static(**params, **static_kwargs)
+    return form(
+        name,
+        kode_opd=kode_opd,
+        periode=periode,
+        jenis_layanan=jenis_layanan,
+        audience=audience,
+        cache_dir=cache_dir,
+        data_dir=data_dir,
+        definitions=defs,
+        factory=factory,
+        environ=environ,
+    )
+
+
+def form(
+    name: str,
+    *,
+    kode_opd: str | None = None,
+    periode: str | None = None,
+    jenis_layanan: str | None = None,
+    audience: str | None = "forum",
+    cache_dir: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    definitions: Mapping[str, FormDef] | None = None,
+    factory: Callable[[str | None, str | None], Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    **_ignored: Any,
+) -> Form:
+    """Display the form ``name`` (the Voila path of :func:`run`; also what
+    ``kinerja.report.show_*`` can delegate to when :func:`is_voila` is true).
+
+    The data comes from :func:`get_data` (once per kernel), the defaults from the parameters,
+    the preselection from the URL; the audience is always ``forum``.
+    """
+    defs = definitions if definitions is not None else form_definitions()
+    if name not in defs:
+        raise KeyError(f"Formulir tidak dikenal: {name!r}")
+    fd = defs[name]
     data = get_data(cache_dir, data_dir, factory=factory)
-    options = options_for(data)
     return show_form(
         title=fd.title,
         data=data,
         sections=fd.sections(),
-        options=options,
+        options=options_for(data),
         controls=fd.controls,
         defaults={"kode_opd": kode_opd, "periode": periode, "jenis_layanan": jenis_layanan},
         audience=audience,
@@ -866,6 +1032,11 @@ __all__ = [
     "ALL",
     "ENV_CACHE_DIR",
     "ENV_DATA_DIR",
+    "ENV_PARAMS_DIR",
+    "OPD_SECTIONS",
+    "form",
+    "form_definitions",
+    "report_section",
     "Form",
     "FormDef",
     "FormOptions",
