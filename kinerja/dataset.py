@@ -17,7 +17,7 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -94,7 +94,10 @@ class Dataset:
         return int(self.summary["quarantined"].sum()) if len(self.summary) else 0
 
     def __repr__(self) -> str:
-        parts = [f"{t}={n:,}" for t, n in zip(self.summary["table"], self.summary["accepted"])]
+        parts = [
+            f"{t}={n:,}"
+            for t, n in zip(self.summary["table"], self.summary["accepted"], strict=False)
+        ]
         return (
             f"Dataset({', '.join(parts)}; dikarantina={self.n_quarantined:,}; "
             f"tidak ada={self.missing})"
@@ -146,7 +149,7 @@ class Dataset:
         self.warnings.to_parquet(directory / "warnings.parquet", index=False)
         meta = {
             "format": CACHE_FORMAT,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "folder": self.folder,
             "tables": list(self.tables),
             "missing": self.missing,

@@ -170,6 +170,57 @@ def sniff_delimiter(text: str) -> str:
     return choice
 
 
+class _NotForArrow(Exception):
+    """The fast reader cannot give exact row numbers for this file; use pandas."""
+
+
+def _read_csv_arrow(data: bytes, delimiter: str, encoding: str, head: str) -> pd.DataFrame:
+    """Fast path: pyarrow's multi-threaded CSV reader, every column as text.
+
+    Used only when every record has exactly the header's field count (short or long records
+    raise :class:`_NotForArrow` so that pandas/``csv`` read the file and number rows exactly).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    first = next(csv.reader(_io.StringIO(head), delimiter=delimiter, quotechar='"'), None)
+    if not first:
+        raise _NotForArrow
+    width = len(first)
+    names = [f"f{i}" for i in range(width)]
+
+    def invalid(row: object) -> str:
+        return "error"
+
+    try:
+        table = pacsv.read_csv(
+            _io.BytesIO(data),
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                encoding="utf8" if encoding.startswith("utf-8") else encoding,
+                block_size=1 << 24,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+        raise _NotForArrow from None
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    frame = table.to_pandas(types_mapper={pa.string(): dtype}.get)
+    frame.columns = range(width)
+    return frame
+
+
 def _csv_fallback(text: str, delimiter: str) -> tuple[pd.DataFrame, dict[int, str]]:
     """Read a CSV whose records do not all fit the header (slow path, per-record Python)."""
     records = list(csv.reader(_io.StringIO(text), delimiter=delimiter, quotechar='"'))
@@ -199,19 +250,24 @@ def _read_csv(path: Path) -> RawTable:
     delimiter = sniff_delimiter(head)
     structural: dict[int, str] = {}
     try:
-        frame = pd.read_csv(
-            _io.BytesIO(data),
-            sep=delimiter,
-            header=None,
-            dtype="str",
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            index_col=False,
-            encoding=encoding,
-            quotechar='"',
-            engine="c",
-        )
+        frame = _read_csv_arrow(data, delimiter, encoding, head)
+    except _NotForArrow:
+        frame = None
+    try:
+        if frame is None:
+            frame = pd.read_csv(
+                _io.BytesIO(data),
+                sep=delimiter,
+                header=None,
+                dtype="str",
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                index_col=False,
+                encoding=encoding,
+                quotechar='"',
+                engine="c",
+            )
     except pd.errors.ParserError:
         frame, structural = _csv_fallback(data.decode(encoding), delimiter)
     except (UnicodeDecodeError, ValueError) as exc:

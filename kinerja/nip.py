@@ -158,8 +158,10 @@ def normalize_nip_series(values: pd.Series) -> pd.Series:
     elif values.dtype == object:
         out = values.map(normalize_nip).astype("str")
     else:
-        out = values.astype("str").str.replace(r"\s+", "", regex=True)
-        out = out.str.replace(r"^'", "", regex=True)
+        out = values.astype("str")
+        if out.str.contains(r"[ \t\r\n\x{00a0}']", regex=True).any():
+            out = out.str.replace(r"[ \t\r\n\x{00a0}]+", "", regex=True)
+            out = out.str.replace(r"^'", "", regex=True)
     return out.where(out.ne("").fillna(False) & out.notna())
 
 

@@ -18,6 +18,7 @@ per row.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -86,8 +87,8 @@ def _normalise_date_text(text: pd.Series) -> pd.Series:
     """Lower case, single spaces, ``T`` -> space, ``-``/``.`` date separators -> ``/``,
     ``HH.MM`` -> ``HH:MM``, month words -> English three-letter abbreviations."""
     t = text.str.strip().str.lower()
-    if t.str.contains(r"\s\s|\t", regex=True).any():
-        t = t.str.replace(r"\s+", " ", regex=True)
+    if t.str.contains(r"[ \t\x{00a0}][ \t\x{00a0}]|[\t\x{00a0}]", regex=True).any():
+        t = t.str.replace(r"[ \t\x{00a0}]+", " ", regex=True)
     t = t.str.replace(r"^(\d{4}-\d{1,2}-\d{1,2})t(\d)", r"\1 \2", regex=True)
     if t.str.contains(r"[a-z]", regex=True).any():
         # "28 Agt 2026", "28-agustus-2026", "3 mei 2026" -> "28/agt/2026": month word checked
@@ -107,19 +108,29 @@ def _normalise_date_text(text: pd.Series) -> pd.Series:
     return t
 
 
+def _ordered_forms(text: pd.Series) -> list[tuple[str, str]]:
+    """Date forms, those matching a sample of the values first (a file mostly uses one)."""
+    sample = text.dropna().head(200).tolist()
+    compiled = [(re.compile(p), p, f) for p, f in _DATE_FORMS]
+    hits = [sum(bool(c.fullmatch(v)) for v in sample) for c, _, _ in compiled]
+    order = sorted(range(len(compiled)), key=lambda i: -hits[i])
+    return [(compiled[i][1], compiled[i][2]) for i in order]
+
+
 def _parse_date_strings(text: pd.Series) -> pd.Series:
-    """Parse normalised date strings; NaT where no form applies or the date is impossible."""
+    """Parse date strings of the forms in ``_DATE_FORMS``; NaT where no form applies or the
+    date is impossible (``31/02/2026``)."""
     out = np.full(len(text), np.datetime64("NaT"), dtype=DATETIME_DTYPE)
     todo = np.array(text.notna().to_numpy(dtype=bool), copy=True)
-    for pattern, fmt in _DATE_FORMS:
+    for pattern, fmt in _ordered_forms(text):
         if not todo.any():
             break
         pos = np.flatnonzero(todo)
-        sub = text.iloc[pos]
+        sub = text.iloc[pos] if len(pos) < len(text) else text
         hit = sub.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
         if not hit.any():
             continue
-        parsed = pd.to_datetime(sub[hit], format=fmt, errors="coerce")
+        parsed = pd.to_datetime(sub[hit] if not hit.all() else sub, format=fmt, errors="coerce")
         out[pos[hit]] = parsed.astype(DATETIME_DTYPE).to_numpy()
         todo[pos[hit]] = False
     return pd.Series(out, index=text.index)
@@ -166,8 +177,13 @@ def parse_datetime(values: pd.Series, *, date_only: bool = False) -> tuple[pd.Se
             out, done = _empty_datetimes(values.index), np.zeros(len(values), dtype=bool)
         rest = ~done & ~blank.to_numpy()
         if rest.any():
-            text = _normalise_date_text(_as_text(values[rest]))
-            out.loc[text.index] = _parse_date_strings(text)
+            # fast path: the stripped text as it is (clean exports); the rest normalised
+            text = _as_text(values[rest] if not rest.all() else values).str.strip()
+            first = _parse_date_strings(text)
+            miss = first.isna().to_numpy()
+            if miss.any():
+                first[miss] = _parse_date_strings(_normalise_date_text(text[miss]))
+            out.loc[text.index] = first
         bad = pd.Series(rest, index=values.index) & out.isna()
     if date_only:
         out = out.dt.normalize()
@@ -238,8 +254,15 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             out[is_num] = values[is_num].astype("float64")
         todo = todo & ~is_num
     if todo.any():
-        t = _as_text(values[todo]).str.replace(r"[\s\u00a0]+", "", regex=True)
-        t = t.str.replace(r"^\+", "", regex=True)
+        t = _as_text(values[todo] if not todo.all() else values)
+        if t.str.contains(r"[ \t\x{00a0}+]", regex=True).any():
+            t = t.str.replace(r"[ \t\x{00a0}]+", "", regex=True).str.replace(r"^\+", "", regex=True)
+        plain_fast = t.str.fullmatch(r"-?\d+(?:\.\d+)?").fillna(False).to_numpy(dtype=bool)
+        if plain_fast.all():
+            thousands = t.str.fullmatch(r"-?[1-9]\d{0,2}(?:\.\d{3})+").fillna(False)
+            if not thousands.any():
+                out[todo] = pd.to_numeric(t).astype("float64").to_numpy()
+                return out, pd.Series(False, index=values.index)
         thousands_dot = t.str.fullmatch(r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?").fillna(False)
         thousands_comma = t.str.fullmatch(r"-?[1-9]\d{0,2}(?:,\d{3})+\.\d+").fillna(False)
         decimal_comma = t.str.fullmatch(r"-?\d*,\d+").fillna(False)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 ColumnKind = Literal[
@@ -416,8 +417,13 @@ def canonical_vocabulary(
     """
     lookup = {_vocab_key(v): v for v in vocabulary}
     lookup.update(_ALIASES.get(column, {}))
-    keys = values.astype("str").str.lower().str.replace(r"[\s\-_/]+", "", regex=True)
-    return keys.map(lookup).astype("str")
+    # work on the few distinct values, not on every row
+    cat = values.astype("str").astype("category")
+    mapped = np.array(
+        [lookup.get(_vocab_key(str(v))) for v in cat.cat.categories] + [None], dtype=object
+    )
+    codes = cat.cat.codes.to_numpy()
+    return pd.Series(mapped[codes], index=values.index, dtype="str")
 
 
 def predikat_matrix_lookup(hasil: pd.Series, perilaku: pd.Series) -> pd.Series:
