@@ -193,7 +193,7 @@ def _metode(df: pd.DataFrame) -> pd.Series:
 
 
 def _answers(df: pd.DataFrame) -> np.ndarray:
-    """The nine answer columns as an (n, 9) float64 array (NaN = blank), validated 1..4."""
+    """The nine answer columns as a (9, n) float64 array (NaN = blank), validated 1..4."""
     _require(df, SKM_ELEMENTS)
     cols = []
     for col in SKM_ELEMENTS:
@@ -214,7 +214,7 @@ def _answers(df: pd.DataFrame) -> np.ndarray:
                 f"{raw.iloc[pos]!r} bukan jawaban 1..4 ({int(bad.sum())} nilai seperti ini)"
             )
         cols.append(arr)
-    return np.column_stack(cols) if len(df) else np.empty((0, len(SKM_ELEMENTS)))
+    return np.vstack(cols)  # (9, n): each element's answers contiguous
 
 
 def _select(
@@ -244,16 +244,18 @@ def _grouped_sums(
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
     """Per group: keys, sum of answers and number of answers (G × 9), respondents (G)."""
     answers = _answers(df)
-    answered = ~np.isnan(answers)
     codes, keys = _groups(df, by)
     n = len(keys)
-    filled = np.where(answered, answers, 0.0)
     sums = np.empty((n, len(SKM_ELEMENTS)), dtype="int64")
     counts = np.empty((n, len(SKM_ELEMENTS)), dtype="int64")
+    any_answer = np.zeros(len(df), dtype=bool)
     for j in range(len(SKM_ELEMENTS)):
-        sums[:, j] = np.bincount(codes, weights=filled[:, j], minlength=n).round()
-        counts[:, j] = np.bincount(codes, weights=answered[:, j], minlength=n).round()
-    respondents = np.bincount(codes, weights=answered.any(axis=1), minlength=n).round()
+        answered = ~np.isnan(answers[j])
+        any_answer |= answered
+        filled = np.where(answered, answers[j], 0.0)
+        sums[:, j] = np.bincount(codes, weights=filled, minlength=n).round()
+        counts[:, j] = np.bincount(codes, weights=answered, minlength=n).round()
+    respondents = np.bincount(codes, weights=any_answer, minlength=n).round()
     return keys, sums, counts, respondents.astype("int64")
 
 

@@ -16,7 +16,6 @@ Assumptions used (see :mod:`kinerja.assumptions`):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -111,11 +110,13 @@ def classify_bentuk(
         if bentuk not in _BENTUK:
             raise ValueError(f"Bentuk {bentuk!r} tidak dikenal (pilihan: klasikal, nonklasikal)")
     s = pd.Series(jenis)
-    text = s.astype("str").str.casefold().where(s.notna(), "")
-    result = pd.Series(pd.NA, index=s.index, dtype="object")
-    for keyword, bentuk in mapping:
-        hit = result.isna() & text.str.contains(re.escape(keyword.casefold()), regex=True)
-        result = result.mask(hit, bentuk)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)  # classify distinct values only
+    found: list[object] = []
+    for value in uniques:
+        text = str(value).casefold()
+        found.append(next((b for k, b in mapping if k.casefold() in text), pd.NA))
+    lookup = np.array([*found, pd.NA], dtype=object)  # index -1 -> NA
+    result = pd.Series(lookup[codes], index=s.index, dtype="object")
     return result.astype(pd.CategoricalDtype(list(_BENTUK))).rename("bentuk")
 
 
