@@ -279,7 +279,8 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         id="pengaduan-lapor",
         text=(
             "Tenggat pengaduan: 3 hari kerja untuk verifikasi/penerusan dan 5 hari kerja untuk "
-            "tindak lanjut instansi (kebijakan sistem SP4N-LAPOR!, bukan undang-undang)."
+            "tindak lanjut instansi; laporan ditutup bila 10 hari kerja berlalu tanpa balasan "
+            "(kebijakan sistem SP4N-LAPOR!, bukan undang-undang)."
         ),
         reference="reference.md §4.2",
         confidence="terkonfirmasi",
