@@ -2,18 +2,20 @@
 
 What the launcher does, in order:
 
-1. finds the data folder (``--data``; default the bundled sample ``data/sampel``, generated on
-   first use) and the prepared data cache: the batch's cache is reused when its input hashes match
-   the folder, otherwise the data is loaded once (``kinerja.load``) and saved
-   (``Dataset.save_cache``) -- see :func:`prepare_cache`;
-2. writes the Voila configuration (:func:`voila_config`) as ``voila.json`` into a private
+1. finds the data folder (``--data``; default the sample ``data/sampel``, generated on first
+   use) and the prepared data cache shared with ``kinerja batch`` (``reports/_cache/<key>``): the
+   batch's cache is reused when its input hashes match the folder, otherwise the data is loaded
+   once (``kinerja.load``) and saved (``Dataset.save_cache``) -- see :func:`prepare_cache`;
+2. copies only the form notebooks (:data:`FORM_NOTEBOOKS`) into a private folder that Voila
+   serves as ``root_dir`` -- the internal register and any other file stay unreachable;
+3. writes the Voila configuration (:func:`voila_config`) as ``voila.json`` into a private
    temporary folder and points Voila's ``config_file_paths`` at that folder only, so a stray
    ``voila.json`` in the working directory or in Jupyter's config path cannot loosen it;
-3. applies :func:`kinerja.jupyter_patch.apply` (the stall fix, toolchain trap 1) in this process,
+4. applies :func:`kinerja.jupyter_patch.apply` (the stall fix, toolchain trap 1) in this process,
    which is the Voila server process, and runs Voila in-process.
 
 The configuration keeps Voila's safe defaults and states them explicitly: listen on 127.0.0.1
-only, no port hopping, only ``notebooks/`` served, sources stripped, tracebacks hidden, only
+only, no port hopping, only the form notebooks served, sources stripped, tracebacks hidden, only
 images downloadable from ``/voila/files/`` (``.ipynb``, ``.py``, data files and hidden files
 refused), pre-heated kernels (one per notebook), idle kernels culled, and a finite cell timeout.
 Voila itself refuses execute requests from the browser (only comm and kernel-info messages pass).
@@ -25,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import hashlib
 import json
 import os
 import socket
@@ -39,7 +40,14 @@ from kinerja.forms import ENV_CACHE_DIR, ENV_DATA_DIR, ENV_PARAMS_DIR
 #: Repository root (``kinerja`` is installed in editable mode from it).
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-DEFAULT_DATA = ROOT / "data" / "sampel"
+#: Same defaults as ``kinerja batch`` (relative to the working directory).
+DEFAULT_DATA = Path("data") / "sampel"
+DEFAULT_OUT = Path("reports")
+
+#: The notebooks served as forms. Only these are copied into the folder Voila serves:
+#: ``register_tindak_lanjut`` defaults to the internal audience (it lists people) and
+#: ``ikhtisar_data`` is no form, so neither may be reachable from a browser.
+FORM_NOTEBOOKS = ("laporan_opd.ipynb", "penjelajah_hambatan.ipynb", "ringkasan_kota.ipynb")
 
 #: Seconds one notebook cell may run in a Voila kernel before it is interrupted.
 CELL_TIMEOUT = 120
@@ -59,121 +67,32 @@ FILE_DENYLIST = [
     r".*\.(csv|xlsx|xls|parquet|json|yaml|yml|txt|zip)",
 ]
 
-_FINGERPRINT = "kinerja_app_sumber.json"
-
-
 # --------------------------------------------------------------------------------------------
 # Data cache
-
-
-def fingerprint(data_dir: str | os.PathLike[str]) -> str:
-    """SHA-256 over the relative names and bytes of every file in the data folder."""
-    h = hashlib.sha256()
-    base = Path(data_dir)
-    for p in sorted(q for q in base.rglob("*") if q.is_file()):
-        rel = p.relative_to(base).as_posix()
-        if any(part.startswith(".") for part in p.relative_to(base).parts):
-            continue
-        h.update(rel.encode("utf-8") + b"\0")
-        with p.open("rb") as fh:
-            for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                h.update(chunk)
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def _batch_cache_candidates(data_dir: Path) -> list[Path]:
-    """Cache folders the batch may have written (checked by their input hashes)."""
-    try:
-        from kinerja import batch
-    except ImportError:
-        return []
-    finder = getattr(batch, "cache_dir_for", None)
-    if finder is None:
-        return []
-    try:
-        found = finder(data_dir)
-    except Exception:
-        return []
-    return [Path(found)] if found else []
-
-
-def _matches(cache: Path, data_dir: Path, digest: str) -> bool:
-    if not cache.is_dir():
-        return False
-    try:
-        from kinerja.dataset import cache_matches  # the loader's own hash check, if offered
-    except ImportError:
-        cache_matches = None
-    if cache_matches is not None:
-        try:
-            return bool(cache_matches(cache, data_dir))
-        except Exception:
-            return False
-    stamp = cache / _FINGERPRINT
-    try:
-        return json.loads(stamp.read_text(encoding="utf-8")).get("sha256") == digest
-    except (OSError, ValueError):
-        return False
 
 
 def prepare_cache(
     data_dir: str | os.PathLike[str],
     *,
-    cache_root: str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] = DEFAULT_OUT,
     log: Any = print,
 ) -> Path:
-    """Return a prepared-cache folder matching ``data_dir``, building it when needed.
+    """Return the prepared-cache folder for ``data_dir``, shared with ``kinerja batch``.
 
-    Parameters
-    ----------
-    data_dir : path
-        Raw data folder (the exports).
-    cache_root : path, optional
-        Where the app keeps its own caches; default ``<data_dir>/../.kinerja-cache``.
-    log : callable
-        Receives Indonesian progress messages.
-
-    Notes
-    -----
-    The batch's cache is reused when it matches the input hashes of ``data_dir``; otherwise the
-    app's own cache for the same SHA-256 of the folder is reused; otherwise the folder is loaded
-    once with ``kinerja.load`` and written with ``Dataset.save_cache``.
+    Uses :func:`kinerja.batch.prepare_cache` with the batch's output folder (default
+    ``reports``): the batch's cache under ``<out>/_cache/<key>`` is reused when its key (SHA-256
+    of the input files) and its file hashes match; otherwise the data is loaded once with
+    ``kinerja.load`` and written with ``Dataset.save_cache`` -- and the next batch reuses it.
     """
-    data = Path(data_dir).resolve()
-    digest = fingerprint(data)
-    for cand in _batch_cache_candidates(data):
-        if _matches(cand, data, digest):
-            log(f"Memakai cache data dari batch: {cand}")
-            return cand
-    root = Path(cache_root) if cache_root else data.parent / ".kinerja-cache"
-    target = root / f"{data.name}-{digest[:16]}"
-    stamp = target / _FINGERPRINT
-    if stamp.is_file() and _matches(target, data, digest):
-        log(f"Memakai cache data: {target}")
-        return target
-    from kinerja.dataset import load
+    from kinerja import batch
 
-    log(f"Memuat data dari {data} dan menyiapkan cache ...")
-    ds = load(data)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=_mkdir(root)))
-    ds.save_cache(tmp)
-    (tmp / _FINGERPRINT).write_text(
-        json.dumps({"sha256": digest, "data_dir": str(data)}, ensure_ascii=False),
-        encoding="utf-8",
-    )
-    if target.exists():
-        import shutil
-
-        shutil.rmtree(target)
-    tmp.replace(target)
-    log(f"Cache data siap: {target}")
-    return target
-
-
-def _mkdir(p: Path) -> Path:
-    p.mkdir(parents=True, exist_ok=True)
-    return p
+    info = batch.prepare_cache(Path(data_dir), Path(out_dir))
+    if info.status == "dipakai ulang":
+        log(f"Memakai cache data yang sudah ada: {info.path}")
+    else:
+        extra = f" ({info.note})" if info.note else ""
+        log(f"Cache data {info.status}{extra}: {info.path}")
+    return Path(info.path)
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,6 +195,28 @@ def serve(
     return 0
 
 
+def stage_notebooks(source: Path, target: Path) -> list[Path]:
+    """Copy the form notebooks (:data:`FORM_NOTEBOOKS`) from ``source`` into ``target``.
+
+    Voila serves ``target`` as its ``root_dir``, so no other notebook of ``notebooks/`` (and no
+    other file) can be rendered or fetched. The copies are read-only.
+    """
+    import shutil
+    import stat
+
+    target.mkdir(parents=True, exist_ok=True)
+    staged = []
+    for name in FORM_NOTEBOOKS:
+        src = source / name
+        if not src.is_file():
+            continue
+        dst = target / name
+        shutil.copyfile(src, dst)
+        dst.chmod(stat.S_IRUSR | stat.S_IRGRP)
+        staged.append(dst)
+    return staged
+
+
 def _ensure_sample(path: Path) -> None:
     if (path / "opd.csv").exists() or (path / "opd.parquet").exists():
         return
@@ -293,8 +234,8 @@ def cli_app(args: argparse.Namespace) -> int:
     if not data.is_dir():
         print(f"Folder data tidak ditemukan: {data}", file=sys.stderr)
         return 2
-    if not NOTEBOOKS.is_dir() or not any(NOTEBOOKS.glob("*.ipynb")):
-        print(f"Tidak ada notebook untuk disajikan di {NOTEBOOKS}", file=sys.stderr)
+    if not any((NOTEBOOKS / n).is_file() for n in FORM_NOTEBOOKS):
+        print(f"Tidak ada notebook formulir untuk disajikan di {NOTEBOOKS}", file=sys.stderr)
         return 2
     port = int(args.port)
     if not 1 <= port <= 65535:
@@ -314,12 +255,21 @@ def cli_app(args: argparse.Namespace) -> int:
     env = {ENV_CACHE_DIR: str(cache), ENV_DATA_DIR: str(data.resolve())}
     if getattr(args, "params", None):
         env[ENV_PARAMS_DIR] = str(Path(args.params).resolve())
+    # KINERJA_APP_PREHEAT=0 turns pre-heating off (the benchmark's cold first paint)
     preheat = os.environ.get("KINERJA_APP_PREHEAT", "1") != "0"
-    config = voila_config(port=port, root_dir=NOTEBOOKS, preheat=preheat)
-    url = f"http://127.0.0.1:{port}/"
-    announce = (
-        f"Formulir kinerja siap di {url}\n"
-        f"  contoh: {url}voila/render/laporan_opd.ipynb?kode_opd=...\n"
-        "Tekan Ctrl-C untuk berhenti."
-    )
-    return serve(config, env=env, announce=announce)
+    import shutil
+
+    root = Path(tempfile.mkdtemp(prefix="kinerja-app-")) / "notebooks"
+    try:
+        staged = stage_notebooks(NOTEBOOKS, root)
+        config = voila_config(port=port, root_dir=root, preheat=preheat)
+        url = f"http://127.0.0.1:{port}/"
+        pages = "\n".join(f"  {url}voila/render/{p.name}" for p in staged)
+        announce = (
+            f"Formulir kinerja siap di {url}\n{pages}\n"
+            f"  (pilihan lewat alamat, mis. {url}voila/render/laporan_opd.ipynb?kode_opd=DINKES)\n"
+            "Tekan Ctrl-C untuk berhenti."
+        )
+        return serve(config, env=env, announce=announce)
+    finally:
+        shutil.rmtree(root.parent, ignore_errors=True)

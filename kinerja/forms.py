@@ -303,9 +303,8 @@ def _default_factory(cache_dir: str | None, data_dir: str | None) -> Any:
     from kinerja import report
 
     params_dir = os.environ.get(ENV_PARAMS_DIR) or None
-    return report.ReportData.from_dirs(
-        cache_dir=cache_dir, data_dir=data_dir, params_dir=params_dir
-    )
+    # the report's own per-kernel memo, so a static call and a form share one ReportData
+    return report.get_report_data(cache_dir=cache_dir, data_dir=data_dir, params_dir=params_dir)
 
 
 def get_data(
@@ -860,7 +859,7 @@ def _report_static(name: str) -> Callable[..., Any]:
     return static
 
 
-#: Sections of the per-OPD report, in the order of the static report.
+#: Sections of the per-OPD report, in the order of the static report (``report.sections_opd``).
 OPD_SECTIONS = (
     "temuan_utama",
     "section_ikm",
@@ -870,6 +869,14 @@ OPD_SECTIONS = (
     "section_pengaduan",
     "section_pelatihan",
     "section_tindak_lanjut",
+)
+
+#: Sections of the bottleneck explorer (``report.sections_hambatan`` without its title).
+HAMBATAN_SECTIONS = (
+    "section_hambatan_ringkasan",
+    "section_hambatan_tahap",
+    "section_hambatan_alur",
+    "section_hambatan_lambat",
 )
 
 
@@ -885,7 +892,7 @@ def form_definitions() -> dict[str, FormDef]:
         "penjelajah_hambatan": FormDef(
             title="Penjelajah hambatan layanan",
             controls=("kode_opd", "jenis_layanan", "periode"),
-            sections=lambda: [report_section("sections_hambatan")],
+            sections=lambda: [report_section(n) for n in HAMBATAN_SECTIONS],
             static=_report_static("show_penjelajah_hambatan"),
         ),
         "ringkasan_kota": FormDef(
@@ -895,6 +902,35 @@ def form_definitions() -> dict[str, FormDef]:
             static=_report_static("show_ringkasan_kota"),
         ),
     }
+
+
+def _resolve_defaults(
+    name: str, data: Any, kode_opd: str | None, periode: str | None, jenis_layanan: str | None
+) -> dict[str, Any]:
+    """The static report's own defaults for ``None`` parameters (same page either way).
+
+    ``ReportData.periode(None)`` (the period of ``parameters/default.yaml``, else the latest
+    year), ``ReportData.check_opd(None)`` (the first OPD) and, for the explorer, the report's
+    choice of the least punctual OPD and its slowest service.
+    """
+    out: dict[str, Any] = {"kode_opd": kode_opd, "periode": periode, "jenis_layanan": jenis_layanan}
+    try:
+        if periode in (None, "") and hasattr(data, "periode"):
+            out["periode"] = str(data.periode(None))
+        if name == "penjelajah_hambatan" and (kode_opd in (None, "") or jenis_layanan is None):
+            from kinerja import report
+
+            chooser = getattr(report, "_default_service", None)
+            if chooser is not None:
+                kode, layanan = chooser(
+                    data, kode_opd, jenis_layanan, Periode.parse(out["periode"])
+                )
+                out["kode_opd"], out["jenis_layanan"] = kode, layanan
+        if out["kode_opd"] in (None, "") and hasattr(data, "check_opd"):
+            out["kode_opd"] = data.check_opd(None)
+    except Exception:  # a default that cannot be computed falls back to the first option
+        log.exception("nilai bawaan formulir %s tidak dapat dihitung", name)
+    return out
 
 
 def run(
@@ -975,6 +1011,11 @@ def form(
     if name not in defs:
         raise KeyError(f"Formulir tidak dikenal: {name!r}")
     fd = defs[name]
+    env = os.environ if environ is None else environ
+    if env.get(ENV_CACHE_DIR) or env.get(ENV_DATA_DIR):
+        # served by `kinerja app`: the app's data wins over the notebook's default paths
+        cache_dir = env.get(ENV_CACHE_DIR) or None
+        data_dir = env.get(ENV_DATA_DIR) or None
     data = get_data(cache_dir, data_dir, factory=factory)
     return show_form(
         title=fd.title,
@@ -982,7 +1023,7 @@ def form(
         sections=fd.sections(),
         options=options_for(data),
         controls=fd.controls,
-        defaults={"kode_opd": kode_opd, "periode": periode, "jenis_layanan": jenis_layanan},
+        defaults=_resolve_defaults(name, data, kode_opd, periode, jenis_layanan),
         audience=audience,
         environ=environ,
     )
@@ -1033,6 +1074,7 @@ __all__ = [
     "ENV_CACHE_DIR",
     "ENV_DATA_DIR",
     "ENV_PARAMS_DIR",
+    "HAMBATAN_SECTIONS",
     "OPD_SECTIONS",
     "form",
     "form_definitions",
