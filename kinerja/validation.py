@@ -150,6 +150,7 @@ class _Defects:
         self._msg: list[np.ndarray] = []
         self.any = np.zeros(n, dtype=bool)
         self.cell: dict[str, np.ndarray] = {}
+        self.structural: np.ndarray | None = None
 
     def add(self, positions: np.ndarray, column: str, messages) -> None:
         positions = np.asarray(positions, dtype=np.int64)
@@ -157,6 +158,12 @@ class _Defects:
             return
         if isinstance(messages, str):
             messages = np.full(len(positions), messages, dtype=object)
+        if self.structural is not None and column != _ROW:
+            # a record that did not fit the header is reported for that alone
+            keep = ~self.structural[positions]
+            positions, messages = positions[keep], np.asarray(messages, dtype=object)[keep]
+            if not len(positions):
+                return
         self._pos.append(positions)
         self._col.append(np.full(len(positions), column, dtype=object))
         self._msg.append(np.asarray(messages, dtype=object))
@@ -214,23 +221,37 @@ def _empty(kind: str, n: int, vocabulary: tuple[str, ...] = ()) -> pd.Series:
     return pd.Series(np.nan, index=range(n), dtype="str")
 
 
+def _column_checks(c: ColumnSpec) -> list[tuple[str, pa.Check]]:
+    """(rule name, pandera check) of one column; the rule name selects the message."""
+    checks: list[tuple[str, pa.Check]] = []
+    if c.kind == "category":
+        checks.append(("kosakata", pa.Check.isin(list(c.vocabulary))))
+    if c.kind == "skm":
+        checks.append(("skm", pa.Check.in_range(1, 4)))
+        checks.append(("skm", pa.Check(lambda s: s == np.floor(s))))
+    if c.kind == "int":
+        checks.append(("bulat", pa.Check(lambda s: s == np.floor(s))))
+    if c.min_value is not None:
+        checks.append(("minimal", pa.Check.ge(c.min_value)))
+    if c.kind == "periode":
+        checks.append(("periode", pa.Check.str_matches(PERIODE_PATTERN)))
+    return checks
+
+
+def _check_names(spec: TableSpec, column: str) -> list[str]:
+    return [name for name, _ in _column_checks(spec.column(column))]
+
+
 def _pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
     """Value rules of step 2 as a pandera schema over the parsed columns."""
-    cols: dict[str, pa.Column] = {}
-    for c in spec.columns:
-        checks: list[pa.Check] = []
-        if c.kind == "category":
-            checks.append(pa.Check.isin(list(c.vocabulary), name="kosakata"))
-        if c.kind == "skm":
-            checks.append(pa.Check.in_range(1, 4, name="skm"))
-            checks.append(pa.Check(lambda s: s == np.floor(s), name="skm"))
-        if c.kind == "int":
-            checks.append(pa.Check(lambda s: s == np.floor(s), name="bulat"))
-        if c.min_value is not None:
-            checks.append(pa.Check.ge(c.min_value, name="minimal"))
-        if c.kind == "periode":
-            checks.append(pa.Check.str_matches(PERIODE_PATTERN, name="periode"))
-        cols[c.name] = pa.Column(nullable=c.allows_blank, checks=checks, required=True)
+    cols = {
+        c.name: pa.Column(
+            nullable=c.allows_blank,
+            checks=[chk for _, chk in _column_checks(c)],
+            required=True,
+        )
+        for c in spec.columns
+    }
     return pa.DataFrameSchema(cols, name=spec.name)
 
 
@@ -310,6 +331,8 @@ def validate_table(
 
     for pos, reason in sorted(raw.structural.items()):
         defects.add(np.array([pos]), _ROW, reason)
+    if raw.structural:
+        defects.structural = defects.any.copy()
 
     parsed: dict[str, pd.Series] = {}
     check_frame: dict[str, pd.Series] = {}
@@ -407,12 +430,23 @@ def validate_table(
     except pa.errors.SchemaErrors as err:
         fc = err.failure_cases
         fc = fc[fc["index"].notna()]
-        for (name, check), grp in fc.groupby(["column", "check"], sort=False):
+        fc = fc.assign(
+            rule=[
+                _check_names(spec, col)[int(num)] if pd.notna(num) else str(chk)
+                for col, num, chk in zip(fc["column"], fc["check_number"], fc["check"], strict=True)
+            ]
+        )
+        for (name, check), grp in fc.groupby(["column", "rule"], sort=False):
             c = spec.column(name)
             pos = np.unique(grp["index"].astype(np.int64).to_numpy())
             already = defects.cell.get(header(name))
             if already is not None:
                 pos = pos[~already[pos]]
+            if check == "not_nullable" and name in mapping.columns:
+                # a value that is present but became NA (e.g. a time whose date is bad) is not
+                # a blank required value; its own defect is reported elsewhere
+                blank = _as_stripped_text(raw.data[mapping.columns[name]].iloc[pos]).isna()
+                pos = pos[blank.to_numpy(dtype=bool)]
             if not len(pos):
                 continue
             mask = np.zeros(n, dtype=bool)
