@@ -17,9 +17,9 @@ holidays and cuti bersama from the ``holidays`` package (``Indonesia``, categori
 
 Volumes and ``scale``
 ---------------------
-At ``scale=1``: about 4,500 ASN, ~1 M daily activity reports, ~90 k service requests (~330 k stage
-events), ~6 k SKM respondents, ~1 k complaints. ``scale`` multiplies the transaction volumes
-(service requests, SKM respondents, complaints) linearly, so ``scale≈30`` gives ~10 M service
+At ``scale=1``: about 4,500 ASN, ~1 M daily activity reports, ~92 k service requests (~325 k stage
+events), ~4 k SKM respondents, ~1.2 k complaints. ``scale`` multiplies the transaction volumes
+(service requests, SKM respondents, complaints) linearly, so ``scale=31`` gives ~10 M service
 events for benchmarks. The ASN population (and with it SKP, activity reports, training and the
 follow-up register) scales with ``min(scale, 1)``: a city does not hire more staff because a
 benchmark wants more events, but a small ``scale`` gives small, fast test folders. Every unit
@@ -290,6 +290,14 @@ _FUNGSIONAL_SHARE = {
     "DPMPTSP": 0.3,
     "DISDUKCAPIL": 0.2,
 }
+_KESEHATAN = (
+    "Epidemiolog",
+    "Nutrisionis",
+    "Sanitarian",
+    "Pranata Laboratorium",
+    "Radiografer",
+    "Perekam Medis",
+)
 _NAKES = ("Perawat", "Bidan", "Dokter", "Apoteker", "Nutrisionis", "Sanitarian", "Pranata Lab")
 
 # ---------------------------------------------------------------------------------------------
@@ -703,9 +711,16 @@ def _make_pegawai(opd_ref: pd.DataFrame, rng: np.random.Generator, scale: float,
     )
     s1 = gelar_s1[rng.integers(0, len(gelar_s1), n)]
     s2 = np.array(["M.Si.", "M.M.", "M.AP.", "M.H."], dtype=object)[rng.integers(0, 4, n)]
+    sp = np.array(["Sp.PD.", "Sp.A.", "Sp.OG.", "Sp.B.", "Sp.An."], dtype=object)[
+        rng.integers(0, 5, n)
+    ]
     gelar = np.select(
         [
             jabatan.str.startswith("Dokter Spesialis").to_numpy(),
+            jabatan.str.startswith("Dokter").to_numpy(),
+            jabatan.str.startswith("Apoteker").to_numpy(),
+            jabatan.str.startswith(_KESEHATAN).to_numpy() & (kind == "K"),
+            jabatan.str.startswith(_KESEHATAN).to_numpy(),
             jabatan.str.startswith("Guru").to_numpy(),
             jabatan.str.startswith("Bidan").to_numpy(),
             jabatan.str.startswith("Perawat").to_numpy() & (kind == "T"),
@@ -716,7 +731,11 @@ def _make_pegawai(opd_ref: pd.DataFrame, rng: np.random.Generator, scale: float,
             (kind == "T") | np.isin(golongan, ["II/c", "II/d", "VII"]),
         ],
         [
-            ", Sp.PD.",
+            ", " + sp,
+            "",
+            ", S.Farm., Apt.",
+            ", S.K.M.",
+            ", A.Md.Kes.",
             ", S.Pd.",
             ", A.Md.Keb.",
             ", A.Md.Kep.",
@@ -1019,9 +1038,8 @@ def _make_layanan(
     ids = pc.binary_join_element_wise(kode_strings, pa.scalar(str(year)), numbers, "-")
     return pa.table(
         {
-            "id_permohonan": pa.DictionaryArray.from_arrays(
-                pa.array(ev_req_a.astype(np.int32)), ids
-            ),
+            # plain strings: a dictionary as long as the column is slower to write as parquet
+            "id_permohonan": ids.take(pa.array(ev_req_a)),
             "kode_opd": _dict_col(kode_req[ev_req_a], kode_names),
             "jenis_layanan": _dict_col(np.concatenate(req_jenis)[ev_req_a], jenis_names),
             "tahap": _dict_col(np.concatenate(ev_tahap)[order], tahap_names),
