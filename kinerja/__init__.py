@@ -9,4 +9,14 @@ from kinerja.period import Periode
 
 __version__ = "0.1.0"
 
-__all__ = ["Periode", "__version__"]
+__all__ = ["Dataset", "Periode", "__version__", "load"]
+
+
+def __getattr__(name: str):
+    # kinerja.load / kinerja.Dataset, imported on first use so that ``import kinerja`` (and the
+    # CLI front door) stays light
+    if name in ("load", "Dataset"):
+        from kinerja import dataset
+
+        return getattr(dataset, name)
+    raise AttributeError(f"module 'kinerja' has no attribute {name!r}")
