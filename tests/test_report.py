@@ -1,0 +1,312 @@
+"""Tests of the presentation layer (kinerja.report, kinerja.charts) on a small generated sample."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from kinerja import report
+from kinerja.charts import Chart, bar_chart, id_formatter, line_chart
+from kinerja.formatting import fmt_number
+from kinerja.period import Periode
+from kinerja.privacy import ForbiddenColumnsError, PersonalDataGate
+
+PERIODE = "2025"
+SCALE = 0.1  # small sample: about 500 ASN, 35 OPD, 30 k service events
+
+
+@pytest.fixture(scope="module")
+def sample_dataset(tmp_path_factory):
+    from kinerja.dataset import load
+    from kinerja.sample import generate
+
+    folder = tmp_path_factory.mktemp("sampel")
+    generate(folder, scale=SCALE, year=2025)
+    return load(folder)
+
+
+def _gate(pegawai) -> PersonalDataGate:
+    # "hari" is an Indonesian word ("hari kerja") and, in the sample, also a one-word name
+    # ("Hari, S.H."); the report must be allowed to say "hari kerja".
+    return PersonalDataGate.from_pegawai(pegawai, ignore_words=("hari",))
+
+
+def _html(items) -> str:
+    return "".join(i._repr_html_() for i in items)
+
+
+def _text(items) -> str:
+    return "\n".join(repr(i) for i in items)
+
+
+# ---------------------------------------------------------------------------------------------
+# toolkit
+# ---------------------------------------------------------------------------------------------
+def test_render_table_escapes_every_cell_and_header():
+    df = pd.DataFrame({"a": ['<script>alert("x")</script>'], "b": ["<img src=x onerror=alert(1)>"]})
+    block = report.render_table(
+        df,
+        [report.Col("a", "<b>Kolom</b>"), report.Col("b", "Isi")],
+        title="Judul <i>miring</i>",
+        source="berkas <uji>",
+        audience="internal",
+    )
+    html = block._repr_html_()
+    assert "<script>" not in html and "<img" not in html and "<b>Kolom" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "Judul &lt;i&gt;miring&lt;/i&gt;" in html
+    assert "Sumber data: berkas &lt;uji&gt;" in html
+
+
+def test_render_table_formats_id_id():
+    df = pd.DataFrame(
+        {
+            "n": [4512],
+            "x": [1234.565],
+            "p": [87.5],
+            "d": [pd.Timestamp("2026-11-28")],
+            "s": [1.25],
+            "m": [None],
+        }
+    )
+    block = report.render_table(
+        df,
+        [
+            report.Col("n", "Jumlah", "int"),
+            report.Col("x", "Nilai", "number", 2),
+            report.Col("p", "Persen", "percent", 1),
+            report.Col("d", "Tanggal", "date"),
+            report.Col("s", "Perubahan", "delta", 2),
+            report.Col("m", "Kosong", "number"),
+        ],
+        source="uji",
+    )
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", block._repr_html_())
+    assert cells == ["4.512", "1.234,57", "87,5%", "28 November 2026", "+1,25", "–"]
+    assert "Sumber data: uji" in block.text
+
+
+def test_render_table_forum_refuses_personal_columns():
+    df = pd.DataFrame({"nip": ["199001012015031001"], "jumlah": [1]})
+    with pytest.raises(ForbiddenColumnsError):
+        report.render_table(
+            df, [report.Col("nip", "NIP"), report.Col("jumlah", "Jumlah", "int")], source="uji"
+        )
+    # internal may list them
+    block = report.render_table(
+        df,
+        [report.Col("nip", "NIP"), report.Col("jumlah", "Jumlah", "int")],
+        source="uji",
+        audience="internal",
+    )
+    assert "199001012015031001" in block.html
+
+
+def test_render_table_counts_suppressed_cells():
+    df = pd.DataFrame(
+        {"kategori": ["A", "B", "C"], "jumlah": [3, 40, 41], "persen": [3.6, 47.6, 48.8]}
+    )
+    mask = pd.DataFrame({"jumlah": [True, True, False], "persen": [True, True, False]})
+    block = report.render_table(
+        df,
+        [
+            report.Col("kategori", "Kategori"),
+            report.Col("jumlah", "Jumlah", "int"),
+            report.Col("persen", "%", "percent"),
+        ],
+        source="uji",
+        suppressed=mask,
+        suppression_note="* disembunyikan",
+    )
+    assert block.suppressed == 4
+    assert "* disembunyikan" in block.text
+    assert ">3<" not in block.html and "41" in block.html
+
+
+def test_summary_bundle_is_json_only():
+    bundle = report.summary_bundle({"suppressed_cells": 3, "periode": Periode.parse("2025")})
+    assert list(bundle) == [report.SUMMARY_MIME]
+    assert bundle[report.SUMMARY_MIME] == {"suppressed_cells": 3, "periode": "2025"}
+
+
+def test_id_formatter_and_charts_leave_no_open_figure():
+    assert id_formatter(1)(1234.5, 0) == "1.234,5"
+    assert id_formatter(0, percent=True)(87.5, 0) == "88%"
+    before = plt.get_fignums()
+    df = pd.DataFrame({"opd": ["Dinas A", "Dinas B"], "nilai": [81.25, 77.5]})
+    chart = bar_chart(
+        df,
+        category="opd",
+        value="nilai",
+        title="Uji <grafik>",
+        value_label="IKM",
+        source="berkas <skm>",
+        reference=76.61,
+        reference_label="Batas B",
+    )
+    months = pd.DataFrame(
+        {"bulan": pd.date_range("2025-01-01", periods=3, freq="MS"), "n": [1, 2, 3]}
+    )
+    line = line_chart(months, x="bulan", y="n", title="Per bulan", y_label="Jumlah", source="uji")
+    assert plt.get_fignums() == before
+    for c in (chart, line):
+        assert isinstance(c, Chart)
+        assert c.png.startswith(b"\x89PNG")
+    html = chart._repr_html_()
+    assert html.count("data:image/png;base64,") == 1
+    assert "Sumber data: berkas &lt;skm&gt;" in html
+    assert 'alt="Uji &lt;grafik&gt;"' in html
+
+
+def test_resolve_data_dir(tmp_path, monkeypatch):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "data" / "x").mkdir(parents=True)
+    found = report.resolve_data_dir("../data/x", base=tmp_path / "notebooks")
+    assert found == (tmp_path / "data" / "x").resolve()
+    monkeypatch.chdir(tmp_path)
+    assert report.resolve_data_dir("data/x") == (tmp_path / "data" / "x").resolve()
+    with pytest.raises(FileNotFoundError, match="Folder data tidak ditemukan"):
+        report.resolve_data_dir("tidak/ada", generate_sample=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# sections on the generated sample
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def data(sample_dataset) -> report.ReportData:
+    return report.ReportData(sample_dataset, source="sampel uji", today="2026-01-15")
+
+
+def test_section_ikm_shows_the_value_of_kinerja_survey(data):
+    from kinerja.survey import ikm_table
+
+    expected = ikm_table(data.table("skm"), by=("kode_opd",), periode=PERIODE)
+    row = expected.loc[expected["kode_opd"] == "DPMPTSP"].iloc[0]
+    items = report.section_ikm(data, kode_opd="DPMPTSP", periode=PERIODE)
+    html = _html(items)
+    assert "Indeks Kepuasan Masyarakat (IKM)" in html
+    assert f">{fmt_number(row['ikm'], 2)}<" in html
+    assert f">{row['mutu']}<" in html
+    assert any(isinstance(i, Chart) for i in items)
+    facts = _text(report.temuan_utama(data, kode_opd="DPMPTSP", periode=PERIODE))
+    assert f"IKM Tahun 2025 sebesar {fmt_number(row['ikm'], 2)}" in facts
+
+
+def _small_opd(data, k):
+    peg = data.table("pegawai")
+    sizes = peg.groupby("kode_opd").size()
+    small = sizes[(sizes > 0) & (sizes < k)]
+    assert len(small), "sampel tidak punya OPD kecil"
+    return str(small.index[0])
+
+
+def test_skp_small_group_suppressed_in_forum(data):
+    kode = _small_opd(data, data.k_pegawai)
+    items = report.section_skp(data, kode_opd=kode, periode=PERIODE, audience="forum")
+    tables = [i for i in items if isinstance(i, report.Block) and "<table" in i.html]
+    assert tables, _text(items)
+    assert tables[0].suppressed > 0
+    assert sum(getattr(i, "suppressed", 0) for i in items) == tables[0].suppressed
+    # no count of the small group is readable
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", tables[0].html)
+    numbers = [c for c in cells if re.fullmatch(r"\d+", c)]
+    assert numbers == [] or all(c == "0" for c in numbers)
+
+
+def test_forum_report_has_no_personal_data(data):
+    gate = _gate(data.table("pegawai"))
+    for kode in ("DPMPTSP", _small_opd(data, data.k_pegawai)):
+        items = report.sections_opd(data, kode_opd=kode, periode=PERIODE, audience="forum")
+        html = _html(items)
+        assert gate.scan(html) == [], kode
+        assert "RAHASIA" not in html
+        for head in (
+            "Temuan Utama",
+            "Indeks Kepuasan Masyarakat (IKM)",
+            "Predikat Kinerja Pegawai (SKP)",
+            "Pengembangan Kompetensi (20 JP)",
+            "Tindak Lanjut Forum Evaluasi",
+        ):
+            assert head in html
+        assert html.count("Sumber data:") >= 5
+
+
+def test_register_refuses_forum_and_lists_only_own_opd_internally(data):
+    forum = _html(report.sections_register(data, kode_opd="DPMPTSP", audience="forum"))
+    assert "hanya untuk audiens internal" in forum
+    assert _gate(data.table("pegawai")).scan(forum) == []
+
+    tl = data.table("tindak_lanjut")
+    own = tl.loc[tl["kode_opd"] == "DPMPTSP"]
+    internal = report.sections_register(data, kode_opd="DPMPTSP", audience="internal")
+    html = _html(internal)
+    assert html.startswith('<div class="kinerja-rahasia"')
+    assert "RAHASIA — hanya untuk internal OPD" in html
+    for ident in own["id_tindak_lanjut"]:
+        assert ident in html
+    peg = data.table("pegawai")
+    others = peg.loc[peg["kode_opd"] != "DPMPTSP", "nip"]
+    assert not any(n in html for n in others)
+
+
+def test_hostile_text_in_register_is_escaped(sample_dataset):
+    ds = sample_dataset
+    tl = ds.tables["tindak_lanjut"].copy()
+    i = tl.index[tl["kode_opd"] == "DPMPTSP"][0]
+    tl.loc[i, "temuan"] = '<script>alert("x")</script><b onmouseover=alert(1)>'
+    tables = {**ds.tables, "tindak_lanjut": tl}
+    hostile = type("DS", (), {"tables": tables})()
+    data = report.ReportData(hostile, today="2026-01-15")
+    html = _html(report.sections_register(data, kode_opd="DPMPTSP", audience="internal"))
+    assert "<script>" not in html and "<b onmouseover" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_city_overview_lists_every_opd_and_movement(data):
+    items = report.sections_kota(data, periode=PERIODE)
+    html = _html(items)
+    for name in data.opd["nama_opd"]:
+        assert report.html.escape(name) in html
+    assert "Naik dan Turun Dibanding Periode Sebelumnya" in html
+    assert "Peringkat IKM" in html
+    assert _gate(data.table("pegawai")).scan(html) == []
+
+
+def test_metrics_are_computed_once_per_period(data, monkeypatch):
+    calls = []
+    original = report._METRICS["ikm"]
+
+    def counting(d, p):
+        calls.append(p)
+        return original(d, p)
+
+    monkeypatch.setitem(report._METRICS, "ikm", counting)
+    fresh = report.ReportData(data.dataset, today="2026-01-15")
+    for kode in data.opd["kode_opd"].head(5):
+        report.section_ikm(fresh, kode_opd=kode, periode=PERIODE)
+    assert len(calls) == 1
+
+
+def test_form_definitions_build_every_section(data):
+    from kinerja.forms import Selection
+
+    defs = report.form_definitions()
+    assert set(defs) == {"laporan_opd", "penjelajah_hambatan", "ringkasan_kota"}
+    sel = Selection(kode_opd="DPMPTSP", periode=PERIODE, jenis_layanan=None)
+    for name, fd in defs.items():
+        for section in fd.sections():
+            out = section.build(data, sel)
+            assert isinstance(out, list), (name, section.key)
+            html = _html(out)
+            assert "<h2>" not in html  # the form shows the section title itself
+
+
+def test_unknown_opd_and_audience_are_refused(data):
+    with pytest.raises(ValueError, match="Kode OPD tidak dikenal"):
+        report.sections_opd(data, kode_opd="'; import os", periode=PERIODE)
+    with pytest.raises(ValueError, match="Audiens tidak dikenal"):
+        report._check_audience("publik")
