@@ -30,6 +30,15 @@ from typing import Any
 import nbformat
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
 __all__ = [
     "REMOVE_TAGS",
     "TEMPLATES_DIR",
@@ -103,18 +112,53 @@ class _DropCodeTraces(Preprocessor):
         return cell, resources
 
 
+_SECTION_START = re.compile(r"<h[12][\s>]", re.IGNORECASE)
+
+
+def _starts_section(output: Any) -> bool:
+    html_text = output.get("data", {}).get("text/html", "") if "data" in output else ""
+    if isinstance(html_text, list):
+        html_text = "".join(html_text)
+    return bool(_SECTION_START.search(html_text[:2000]))
+
+
 def _auto_slides(nb: Any) -> None:
-    """Give a notebook without slideshow metadata one slide per heading-led markdown cell."""
-    cells = nb.cells
-    if any(c.get("metadata", {}).get("slideshow") for c in cells):
+    """Give a notebook without slideshow metadata one slide per section.
+
+    A section starts at a markdown cell beginning with a ``#``/``##`` heading, or at a code-cell
+    output whose HTML contains an ``<h1>``/``<h2>`` (report builders display one output per
+    section); such a code cell is split into one cell per section. Notebooks that carry their own
+    ``slideshow`` metadata are left as they are.
+    """
+    if any(c.get("metadata", {}).get("slideshow") for c in nb.cells):
         return
+    cells: list[Any] = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            starts = cell.source.lstrip().startswith(("# ", "## "))
+            cells.append((cell, starts))
+            continue
+        if cell.cell_type != "code" or not cell.get("outputs"):
+            cells.append((cell, False))
+            continue
+        groups: list[list[Any]] = [[]]
+        for out in cell.outputs:
+            if _starts_section(out) and groups[-1]:
+                groups.append([])
+            groups[-1].append(out)
+        for i, group in enumerate(groups):
+            part = nbformat.from_dict(dict(cell, outputs=[]))
+            part.outputs = group
+            if i and "id" in cell:
+                part["id"] = f"{cell['id']}-{i}"[:64]
+            cells.append((part, i > 0 or _starts_section(group[0])))
     first = True
-    for cell in cells:
-        starts = cell.cell_type == "markdown" and cell.source.lstrip().startswith(("# ", "## "))
+    for cell, starts in cells:
         if first and cell.cell_type != "raw":
             starts, first = True, False
         if starts:
             cell.setdefault("metadata", {})["slideshow"] = {"slide_type": "slide"}
+    nb.cells = [cell for cell, _ in cells]
 
 
 @cache
@@ -188,7 +232,8 @@ def export_slides(nb: Any, *, title: str | None = None) -> str:
     """Render an executed notebook as an offline reveal.js slide deck (one HTML file).
 
     Cells' ``slideshow`` metadata decide the slides; a notebook without any gets one slide per
-    markdown cell that starts with a ``#``/``##`` heading.
+    section (see :func:`_auto_slides`: a ``#``/``##`` markdown heading or an output with an
+    ``<h1>``/``<h2>``).
     """
     node = _as_node(nb)
     if title:
@@ -228,6 +273,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
