@@ -27,6 +27,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from kinerja.assumptions import assumption_note
 from kinerja.calendar import WorkCalendar
 from kinerja.period import Periode, filter_period
 
@@ -61,6 +62,8 @@ class ComplaintDeadlines:
         Where the rule comes from; copied into the output's ``catatan``.
     terkonfirmasi : bool
         ``False`` for a rule marked unconfirmed in reference.md; the output then says so.
+    asumsi : str
+        Id in :mod:`kinerja.assumptions` quoted in ``catatan`` (``""`` for none).
     """
 
     tanggapan: int = 3
@@ -71,6 +74,7 @@ class ComplaintDeadlines:
         "SP4N-LAPOR!: diteruskan ≤3 hari kerja, tindak lanjut ≤5 hari kerja (reference.md §4.2)"
     )
     terkonfirmasi: bool = True
+    asumsi: str = "pengaduan-lapor"
 
     def __post_init__(self) -> None:
         if self.tanggapan < 0 or self.selesai < 0:
@@ -91,6 +95,7 @@ class ComplaintDeadlines:
             sumber="UU 25/2009 Pasal 50: tanggapan ≤14 hari, selesai ≤60 hari (BELUM TERKONFIRMASI,"
             " reference.md §4.2)",
             terkonfirmasi=False,
+            asumsi="pengaduan-uu25",
         )
 
     @property
@@ -103,7 +108,9 @@ class ComplaintDeadlines:
             f"dasar: {self.sumber}"
         )
         if not self.terkonfirmasi:
-            text += ". Aturan ini belum terkonfirmasi sumber primer."
+            text += ". Aturan ini belum terkonfirmasi sumber primer"
+        if self.asumsi:
+            text += ". " + assumption_note([self.asumsi])
         return text
 
 

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from kinerja.assumptions import assumption_note
+
 __all__ = ["ASUMSI_DID", "detect_training_waves", "training_impact"]
 
 ASUMSI_DID = (
@@ -26,6 +28,7 @@ ASUMSI_DID = (
     "(3) jenis dan komposisi permohonan sebelum dan sesudah sebanding. Selang kepercayaan 95% "
     "dari bootstrap hanya menggambarkan ketidakpastian sampling, bukan pelanggaran asumsi ini."
 )
+_CATATAN = assumption_note(["dampak-did"])
 
 
 def detect_training_waves(
@@ -181,7 +184,8 @@ def training_impact(
         One row per outcome: ``ukuran, estimate, ci_low, ci_high, n_perlakuan_sebelum,
         n_perlakuan_sesudah, n_kontrol_sebelum, n_kontrol_sesudah, rata_perlakuan_sebelum,
         rata_perlakuan_sesudah, rata_kontrol_sebelum, rata_kontrol_sesudah, n_boot,
-        kode_opd_perlakuan, asumsi``.
+        kode_opd_perlakuan, asumsi, catatan`` (``catatan`` quotes ``dampak-did`` of
+        :mod:`kinerja.assumptions`).
 
     Notes
     -----
@@ -243,7 +247,12 @@ def training_impact(
         row.update({f"n_{k}": len(v) for k, v in cells.items()})
         row.update({f"rata_{k}": means[k] for k in cells})
         row.update(
-            {"n_boot": n_boot, "kode_opd_perlakuan": ", ".join(treated), "asumsi": ASUMSI_DID}
+            {
+                "n_boot": n_boot,
+                "kode_opd_perlakuan": ", ".join(treated),
+                "asumsi": ASUMSI_DID,
+                "catatan": _CATATAN,
+            }
         )
         rows.append(row)
     return pd.DataFrame(rows)
