@@ -1311,7 +1311,7 @@ def _make_tindak_lanjut(
     low = np.flatnonzero(
         np.isin(predikat[:, 1], ["Butuh Perbaikan", "Sangat Kurang", "Kurang/Misconduct"])
     )
-    low = low[rng.random(low.size) < 0.6]
+    low = low[rng.random(low.size) < 0.35]
     kode.append(peg["kode_opd"].to_numpy(dtype=object)[low])
     nip.append(peg["nip"].to_numpy(dtype=object)[low])
     temuan.append(np.full(low.size, _TL_MENTORING[0], dtype=object))

@@ -415,6 +415,8 @@ def test_parquet_format_matches_csv(tmp_path, tables):
         assert path.suffix == ".parquet"
         assert pq.ParquetFile(path).metadata.num_rows == len(tables[name]), name
     assert not list(tmp_path.glob("*.csv"))
+    again = sample.generate(tmp_path / "b", seed=2026, scale=SCALE, year=2025, fmt="parquet")
+    assert _hashes(again) == _hashes(paths)
 
 
 def test_cli_sample(tmp_path, capsys):
