@@ -533,8 +533,9 @@ class Form:
             self.controls["jenis_layanan"] = w.Dropdown(
                 description="Layanan", options=[("Semua layanan", ALL)], style=style, layout=layout
             )
-        for c in self.controls.values():
+        for key, c in self.controls.items():
             c.add_class("kinerja-kontrol")
+            c.add_class(f"kinerja-kontrol-{key}")
 
         self._hold = True
         try:
@@ -687,9 +688,14 @@ class Form:
             self.status.value = "<span>Memuat…</span>"
             for s in self.sections:
                 self.outputs[s.key].outputs = tuple(render_section(s, self.data, sel))
-            self.status.value = ""
             self.redraw_count += 1
             self.last_redraw_seconds = time.perf_counter() - t0
+            # invisible marker: which redraw is on screen and how long the kernel took (the
+            # browser test and bench/bench_voila.py wait for it)
+            self.status.value = (
+                f"<span class='kinerja-selesai' data-redraw='{self.redraw_count}' "
+                f"data-ms='{self.last_redraw_seconds * 1000:.0f}'></span>"
+            )
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -329,3 +329,55 @@ def test_run_under_voila_shows_form_with_query_and_forum(tables, monkeypatch):
     assert form.selection.audience == "forum"
     assert "audiens forum" in form.notes_box.value
     assert shown and shown[0][0] is form.widget
+
+
+def test_wait_for_request_info_reads_voila_query_socket():
+    """The pre-heated kernel's side of Voila's /voila/query/<kernel id> protocol."""
+    import asyncio
+    import json
+    import socket
+    import threading
+
+    import tornado.web
+    import tornado.websocket
+
+    info = {"QUERY_STRING": "kode_opd=2.01", "SERVER_SOFTWARE": "voila/0.5.13"}
+    seen: list[str] = []
+
+    class Handler(tornado.websocket.WebSocketHandler):
+        def open(self, kernel_id):
+            seen.append(kernel_id)
+            self.write_message(json.dumps(info))
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ready = threading.Event()
+    holder = {}
+
+    def serve():
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        app = tornado.web.Application([(r"/voila/query/(.*)", Handler)])
+        holder["server"] = app.listen(port, "127.0.0.1")
+        holder["loop"] = loop
+        ready.set()
+        loop.run_forever()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    assert ready.wait(10)
+    env = {
+        "VOILA_PREHEAT": "True",
+        "VOILA_KERNEL_ID": "k-123",
+        "VOILA_APP_PORT": str(port),
+        "VOILA_SERVER_URL": "/",
+    }
+    try:
+        got = forms.wait_for_request_info(env)
+    finally:
+        holder["loop"].call_soon_threadsafe(holder["loop"].stop)
+    assert got == info
+    assert env["QUERY_STRING"] == "kode_opd=2.01"
+    assert seen == ["k-123"]
+    assert forms.wait_for_request_info({"VOILA_PREHEAT": "False"}) is None

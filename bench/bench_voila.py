@@ -1,0 +1,392 @@
+"""Voila forms in Chromium: first paint (cold / pre-heated), redraw latency, 10 sessions.
+
+Not a test: prints a table and writes ``bench/_work/bench_voila.json``. Measured with Debian's
+chromium driven by Playwright against ``kinerja app`` started as a subprocess (the real launcher:
+stall patch, safe config, prepared cache).
+
+Figures
+-------
+- ``first_paint_*``: navigation start → the form is usable (the OPD drop-down and the IKM section
+  are rendered in the page). Also reported: the browser's first-contentful-paint and the time
+  until the HTML document is complete. *cold* = ``KINERJA_APP_PREHEAT=0`` (every page view starts
+  its kernel and runs the notebook); *pre-heated* = Voila's kernel pool (one per notebook,
+  refilled after each view; the benchmark waits for the refill between views).
+- ``redraw``: OPD drop-down change → every section redrawn on screen (the form's invisible
+  ``.kinerja-selesai[data-redraw]`` marker advances), median of ≥ 5 with min–max; the kernel's own
+  share (``data-ms``) is reported too.
+- ``sessions``: N concurrent browser sessions open the report form at once (pre-heated server):
+  pages served within the deadline, time to first paint each, RSS of every kernel process.
+
+    .venv/bin/python bench/bench_voila.py                 # sample at full Salatiga scale
+    .venv/bin/python bench/bench_voila.py --quick         # scale 0.05, fewer repetitions
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "bench" / "_work"
+CHROMIUM = os.environ.get("KINERJA_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NOTEBOOK = "laporan_opd.ipynb"
+FORM_READY = (
+    "() => { const s = document.querySelector('.kinerja-kontrol-kode_opd select');"
+    " const o = document.querySelector('.kinerja-bagian-ikm');"
+    " return !!s && !!o && o.innerText.trim().length > 0; }"
+)
+REDRAW_NO = (
+    "() => { const m = document.querySelector('.kinerja-selesai');"
+    " return m ? Number(m.dataset.redraw) : 0; }"
+)
+REDRAW_MS = (
+    "() => { const m = document.querySelector('.kinerja-selesai');"
+    " return m ? Number(m.dataset.ms) : null; }"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``kinerja app`` as a subprocess in its own session (stopped with SIGTERM, then killed)."""
+
+    def __init__(self, data: Path, *, preheat: bool, workdir: Path, deadline: float = 600) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = workdir / f"app-{'panas' if preheat else 'dingin'}.log"
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "KINERJA_APP_PREHEAT": "1" if preheat else "0",
+        }
+        with self.log.open("wb") as fh:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "kinerja",
+                    "app",
+                    "--data",
+                    str(data),
+                    "--port",
+                    str(self.port),
+                ],
+                cwd=workdir,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+        end = time.monotonic() + deadline
+        while "siap di" not in self.text():
+            if self.proc.poll() is not None or time.monotonic() > end:
+                self.stop()
+                raise RuntimeError("kinerja app tidak siap:\n" + self.text()[-3000:])
+            time.sleep(0.3)
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def pool_fills(self, notebook: str = NOTEBOOK) -> int:
+        return self.text().count(f"Kernel pool of {notebook} is filled")
+
+    def wait_pool(self, count: int, deadline: float = 600) -> None:
+        end = time.monotonic() + deadline
+        while self.pool_fills() < count:
+            if time.monotonic() > end:
+                raise RuntimeError("pool kernel tidak terisi ulang dalam batas waktu")
+            time.sleep(0.3)
+
+    def kernels(self) -> list[Any]:
+        import psutil
+
+        try:
+            kids = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        return [p for p in kids if "ipykernel" in " ".join(p.cmdline())]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=30)
+
+
+async def _paint(browser: Any, url: str, deadline_ms: int) -> dict[str, float]:
+    ctx = await browser.new_context(viewport={"width": 1200, "height": 900})
+    page = await ctx.new_page()
+    page.set_default_timeout(deadline_ms)
+    try:
+        t0 = time.perf_counter()
+        await page.goto(url, wait_until="domcontentloaded", timeout=deadline_ms)
+        t_dom = time.perf_counter() - t0
+        await page.wait_for_function(FORM_READY, timeout=deadline_ms, polling=20)
+        t_form = time.perf_counter() - t0
+        fcp = await page.evaluate(
+            "() => { const e = performance.getEntriesByName('first-contentful-paint')[0];"
+            " return e ? e.startTime / 1000 : null; }"
+        )
+        return {"form_s": t_form, "dom_s": t_dom, "fcp_s": fcp}
+    finally:
+        await ctx.close()
+
+
+def _stats(values: list[float]) -> dict[str, float | int | None]:
+    if not values:
+        return {"median": None, "min": None, "max": None, "n": 0}
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+    }
+
+
+async def first_paint(browser: Any, server: Server, runs: int, *, preheat: bool) -> dict:
+    rows = []
+    for i in range(runs):
+        if preheat:
+            server.wait_pool(i + 1)  # a warm kernel is in the pool again
+        rows.append(await _paint(browser, server.url + "voila/render/" + NOTEBOOK, 300_000))
+        if not preheat:
+            await asyncio.sleep(1.0)  # let the page's kernel shut down
+    return {
+        "form_s": _stats([r["form_s"] for r in rows]),
+        "fcp_s": _stats([r["fcp_s"] for r in rows if r["fcp_s"] is not None]),
+        "dom_s": _stats([r["dom_s"] for r in rows]),
+        "runs": rows,
+    }
+
+
+async def redraw(browser: Any, server: Server, runs: int) -> dict:
+    ctx = await browser.new_context(viewport={"width": 1200, "height": 900})
+    page = await ctx.new_page()
+    page.set_default_timeout(300_000)
+    try:
+        await page.goto(server.url + "voila/render/" + NOTEBOOK, wait_until="domcontentloaded")
+        await page.wait_for_function(FORM_READY, polling=20)
+        await page.wait_for_function(f"() => ({REDRAW_NO})() > 0", polling=20)
+        values = await page.evaluate(
+            "() => [...document.querySelectorAll('.kinerja-kontrol-kode_opd option')]"
+            ".map(o => o.value)"
+        )
+        browser_ms, kernel_ms = [], []
+        for i in range(runs):
+            before = await page.evaluate(REDRAW_NO)
+            target = values[(i * 7 + 3) % len(values)]
+            t0 = time.perf_counter()
+            await page.select_option(".kinerja-kontrol-kode_opd select", value=target)
+            await page.wait_for_function(f"(n) => ({REDRAW_NO})() > n", arg=before, polling=10)
+            browser_ms.append((time.perf_counter() - t0) * 1000)
+            kernel_ms.append(await page.evaluate(REDRAW_MS))
+        return {"browser_ms": _stats(browser_ms), "kernel_ms": _stats(kernel_ms)}
+    finally:
+        await ctx.close()
+
+
+async def sessions_alive(browser: Any, server: Server, n: int, deadline_s: float) -> dict:
+    """N concurrent sessions that stay open while kernel memory is sampled."""
+    url = server.url + "voila/render/" + NOTEBOOK
+    ctxs = [await browser.new_context(viewport={"width": 1000, "height": 800}) for _ in range(n)]
+    pages = [await c.new_page() for c in ctxs]
+
+    async def one(page: Any) -> dict:
+        try:
+            t0 = time.perf_counter()
+            await page.goto(url, wait_until="domcontentloaded", timeout=int(deadline_s * 1000))
+            await page.wait_for_function(FORM_READY, timeout=int(deadline_s * 1000), polling=50)
+            return {"ok": True, "form_s": time.perf_counter() - t0}
+        except Exception as exc:
+            return {"ok": False, "error": type(exc).__name__}
+
+    try:
+        t0 = time.perf_counter()
+        results = await asyncio.gather(*(one(p) for p in pages))
+        wall = time.perf_counter() - t0
+        procs = server.kernels()
+        rss = [p.memory_info().rss / 2**20 for p in procs]
+        import psutil
+
+        server_rss = psutil.Process(server.proc.pid).memory_info().rss / 2**20
+    finally:
+        for c in ctxs:
+            await c.close()
+    ok = [r for r in results if r["ok"]]
+    return {
+        "sessions": n,
+        "pages_served": len(ok),
+        "wall_s": wall,
+        "form_s": _stats([r["form_s"] for r in ok]),
+        "form_s_each": sorted(round(r["form_s"], 2) for r in ok),
+        "errors": [r.get("error") for r in results if not r["ok"]],
+        "kernels": len(rss),
+        "kernel_rss_mb": _stats(rss),
+        "kernel_rss_total_mb": sum(rss),
+        "server_rss_mb": server_rss,
+    }
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("voila", "ipywidgets", "pandas", "playwright", "jupyter_client", "ipykernel"):
+        with contextlib.suppress(Exception):
+            out[pkg] = version(pkg)
+    with contextlib.suppress(Exception):
+        out["chromium"] = subprocess.run(
+            [CHROMIUM, "--version"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+    return out
+
+
+def _fmt(s: dict, unit: str = "s", scale: float = 1.0) -> str:
+    if not s or s.get("median") is None:
+        return "-"
+    return f"{s['median'] * scale:.2f} {unit} ({s['min'] * scale:.2f}–{s['max'] * scale:.2f}, n={s['n']})"
+
+
+async def main_async(args: argparse.Namespace) -> dict:
+    from playwright.async_api import async_playwright
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    data = Path(args.data) if args.data else None
+    if data is None:
+        data = WORK / f"sampel-voila-{args.scale}"
+        if not (data / "opd.csv").exists():
+            from kinerja import sample
+
+            sample.generate(data, scale=args.scale)
+    result: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_avg_start": os.getloadavg(),
+            "platform": platform.platform(),
+        },
+        "versions": _versions(),
+        "data": str(data),
+        "scale": args.scale if not args.data else None,
+    }
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            cold = Server(data, preheat=False, workdir=WORK)
+            try:
+                result["first_paint_cold"] = await first_paint(
+                    browser, cold, args.runs, preheat=False
+                )
+            finally:
+                cold.stop()
+            warm = Server(data, preheat=True, workdir=WORK)
+            try:
+                result["first_paint_preheated"] = await first_paint(
+                    browser, warm, args.runs, preheat=True
+                )
+                warm.wait_pool(args.runs + 1)
+                result["redraw"] = await redraw(browser, warm, max(args.runs, 5))
+                warm.wait_pool(args.runs + 2)
+                result["sessions"] = await sessions_alive(
+                    browser, warm, args.sessions, args.session_deadline
+                )
+            finally:
+                warm.stop()
+        finally:
+            await browser.close()
+    result["machine"]["load_avg_end"] = os.getloadavg()
+    return result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=None, help="folder data (bawaan: sampel dibuat di _work)")
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--sessions", type=int, default=10)
+    ap.add_argument("--session-deadline", type=float, default=300.0)
+    ap.add_argument("--quick", action="store_true", help="skala 0.05 (jika --data tidak diberi)")
+    args = ap.parse_args()
+    if args.quick and not args.data:
+        args.scale = 0.05
+    res = asyncio.run(main_async(args))
+    cold, warm, rd, ss = (
+        res["first_paint_cold"],
+        res["first_paint_preheated"],
+        res["redraw"],
+        res["sessions"],
+    )
+    res["summary"] = {
+        "voila_first_paint_cold_s": cold["form_s"]["median"],
+        "voila_first_paint_preheated_s": warm["form_s"]["median"],
+        "voila_redraw_ms": rd["browser_ms"]["median"],
+        "voila_sessions_served": ss["pages_served"],
+        "voila_kernel_rss_mb": ss["kernel_rss_mb"]["median"],
+    }
+    out = WORK / "bench_voila.json"
+    out.write_text(json.dumps(res, indent=2, default=str), encoding="utf-8")
+    rows = [
+        ("first paint, cold (form usable)", _fmt(cold["form_s"]), "≤ 2 s"),
+        ("  cold: first contentful paint", _fmt(cold["fcp_s"]), ""),
+        ("first paint, pre-heated (form usable)", _fmt(warm["form_s"]), "≤ 0.2 s"),
+        ("  pre-heated: first contentful paint", _fmt(warm["fcp_s"]), ""),
+        ("  pre-heated: HTML document loaded", _fmt(warm["dom_s"]), ""),
+        ("redraw after OPD change (browser)", _fmt(rd["browser_ms"], "ms"), "≤ 300 ms"),
+        ("  of which kernel", _fmt(rd["kernel_ms"], "ms"), ""),
+        (
+            f"{ss['sessions']} concurrent sessions: pages served",
+            f"{ss['pages_served']}/{ss['sessions']} in {ss['wall_s']:.1f} s",
+            "all",
+        ),
+        ("  time to form, each session", _fmt(ss["form_s"]), ""),
+        (
+            "  RSS per kernel",
+            _fmt(ss["kernel_rss_mb"], "MB") + f", {ss['kernels']} kernels",
+            "",
+        ),
+        (
+            "  RSS all kernels / server",
+            f"{ss['kernel_rss_total_mb']:.0f} MB / {ss['server_rss_mb']:.0f} MB",
+            "",
+        ),
+    ]
+    w = max(len(r[0]) for r in rows)
+    print(f"Voila (kinerja app), data {res['data']}; load avg {res['machine']['load_avg_start']}")
+    for name, val, target in rows:
+        print(f"{name:<{w}}  {val:<44} {target}")
+    print(f"ditulis: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
