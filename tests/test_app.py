@@ -204,6 +204,12 @@ _SELECTED = """(key) => {
 }"""
 
 
+_REDRAWS = """() => {
+  const m = document.querySelector('.kinerja-selesai');
+  return m ? Number(m.dataset.redraw) : 0;
+}"""
+
+
 def _open_form(page, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector(".kinerja-kontrol-kode_opd select")
@@ -245,10 +251,12 @@ def test_form_changes_opd_and_shows_kinerja_numbers(server, expected, page):
     )
     target, value = next((k, v) for k, v in _candidates(expected, periode) if k != current)
 
+    before = page.evaluate(_REDRAWS)
     page.select_option(
         ".kinerja-kontrol-kode_opd select", value=_label(expected, "kode_opd", target)
     )
     _wait_ikm(page, value)
+    page.wait_for_function(f"(n) => ({_REDRAWS})() > n", arg=before)  # every section redrawn
     assert page.evaluate(_SELECTED, "kode_opd") == _label(expected, "kode_opd", target)
     text = page.inner_text(".kinerja-formulir")
     assert "Indeks Kepuasan Masyarakat" in text and "Sumber data" in text
