@@ -622,3 +622,43 @@ def test_planted_rows_are_accepted_by_the_loader(trapped, tmp_path):
             ), q[["_kolom", "_alasan"]].to_string()
         assert ds.tables[table] is not None and n > 0
     assert (ds.tables["pegawai"]["kode_opd"] == traps.tiny_opd).sum() == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. docs: the assumptions register is documented
+# ---------------------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("kinerja.assumptions") is None, reason="kinerja.assumptions belum ada"
+)
+def test_assumptions_register_is_documented():
+    """Every id of kinerja.assumptions.ASSUMPTIONS has a section in docs/asumsi.md that states
+    the same confidence and the same place of use."""
+    from kinerja.assumptions import ASSUMPTIONS
+
+    text = (DOCS / "asumsi.md").read_text(encoding="utf-8")
+    sections = {}
+    for part in text.split("\n#### ")[1:]:
+        head, _, body = part.partition("\n")
+        sections[head.strip().strip("`")] = body.split("\n### ")[0].split("\n## ")[0]
+    missing = [a.id for a in ASSUMPTIONS if a.id not in sections]
+    assert not missing, f"id asumsi belum ada di docs/asumsi.md: {missing}"
+    for a in ASSUMPTIONS:
+        body = sections[a.id]
+        assert f"**{a.confidence}**" in body, (a.id, a.confidence)
+        assert a.used_in in body, (a.id, a.used_in)
+    extra = set(sections) - {a.id for a in ASSUMPTIONS}
+    assert not extra, f"docs/asumsi.md memuat id yang tidak ada di register: {sorted(extra)}"
+
+
+def test_privacy_note_covers_the_required_topics():
+    text = (DOCS / "privasi.md").read_text(encoding="utf-8")
+    for heading in ("Data pribadi yang diolah", "Alur data", "Audiens", "retensi"):
+        assert heading.lower() in text.lower(), heading
+    # the rules stated there are the ones the code applies
+    assert f"k = **{pv.K_PEGAWAI}**" in text and f"k = **{pv.K_RESPONDEN}**" in text
+    for col in ("nip", "nama", "nip_petugas", "uraian", "isi", "saran", "temuan", "rekomendasi"):
+        assert col in pv.FORUM_FORBIDDEN_COLUMNS and f"`{col}`" in text
