@@ -277,6 +277,35 @@ def _fmt(s: dict, unit: str = "s", scale: float = 1.0) -> str:
     return f"{s['median'] * scale:.2f} {unit} ({s['min'] * scale:.2f}–{s['max'] * scale:.2f}, n={s['n']})"
 
 
+async def screenshot(data: Path, target: Path, query: str) -> Path:
+    """Save a small PNG of the report form (for the README): palette colours, < 300 KB."""
+    from PIL import Image
+    from playwright.async_api import async_playwright
+
+    server = Server(data, preheat=True, workdir=WORK)
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                ctx = await browser.new_context(viewport={"width": 1100, "height": 760})
+                page = await ctx.new_page()
+                page.set_default_timeout(300_000)
+                await page.goto(server.url + "voila/render/" + NOTEBOOK + query)
+                await page.wait_for_function(FORM_READY)
+                await page.wait_for_function(f"() => ({REDRAW_NO})() > 0")
+                await page.wait_for_timeout(1500)  # the query's redraw, if any, lands
+                raw = WORK / "formulir-raw.png"
+                await page.screenshot(path=str(raw))
+            finally:
+                await browser.close()
+    finally:
+        server.stop()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    img = Image.open(raw).convert("RGB").quantize(colors=64)
+    img.save(target, optimize=True)
+    return target
+
+
 async def main_async(args: argparse.Namespace) -> dict:
     from playwright.async_api import async_playwright
 
@@ -336,9 +365,23 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--session-deadline", type=float, default=300.0)
     ap.add_argument("--quick", action="store_true", help="skala 0.05 (jika --data tidak diberi)")
+    ap.add_argument(
+        "--screenshot", default=None, metavar="PNG", help="hanya simpan tangkapan layar"
+    )
+    ap.add_argument("--query", default="?kode_opd=DINKES", help="parameter URL tangkapan layar")
     args = ap.parse_args()
     if args.quick and not args.data:
         args.scale = 0.05
+    if args.screenshot:
+        data = Path(args.data) if args.data else WORK / f"sampel-voila-{args.scale}"
+        if not (data / "opd.csv").exists():
+            from kinerja import sample
+
+            sample.generate(data, scale=args.scale)
+        WORK.mkdir(parents=True, exist_ok=True)
+        out = asyncio.run(screenshot(data, Path(args.screenshot), args.query))
+        print(f"tangkapan layar: {out} ({out.stat().st_size / 1024:.0f} KB)")
+        return 0
     res = asyncio.run(main_async(args))
     cold, warm, rd, ss = (
         res["first_paint_cold"],

@@ -28,6 +28,7 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -385,7 +386,11 @@ def _figure_bundle(fig: Any) -> dict[str, Any]:
     }
 
 
+_FALLBACK_FORMATTER: Any = None
+
+
 def _formatter() -> Any:
+    global _FALLBACK_FORMATTER
     try:
         from IPython import get_ipython
 
@@ -394,9 +399,11 @@ def _formatter() -> Any:
         ip = None
     if ip is not None:
         return ip.display_formatter
-    from IPython.core.formatters import DisplayFormatter
+    if _FALLBACK_FORMATTER is None:
+        from IPython.core.formatters import DisplayFormatter
 
-    return DisplayFormatter()
+        _FALLBACK_FORMATTER = DisplayFormatter()
+    return _FALLBACK_FORMATTER
 
 
 def to_outputs(obj: Any) -> list[dict[str, Any]]:
@@ -427,6 +434,18 @@ def to_outputs(obj: Any) -> list[dict[str, Any]]:
         return [bundle]
     if isinstance(obj, str):
         return [{"output_type": "display_data", "data": {"text/plain": obj}, "metadata": {}}]
+    if callable(getattr(obj, "_repr_html_", None)) and not hasattr(obj, "_repr_mimebundle_"):
+        # fast path for the report's blocks, charts and tables: only the HTML representation
+        # (running every IPython formatter costs more than some sections themselves)
+        text = getattr(obj, "text", None)
+        plain = text if isinstance(text, str) and text else f"<{type(obj).__name__}>"
+        return [
+            {
+                "output_type": "display_data",
+                "data": {"text/html": obj._repr_html_(), "text/plain": plain},
+                "metadata": {},
+            }
+        ]
     data, metadata = _formatter().format(obj)
     return [{"output_type": "display_data", "data": data, "metadata": metadata or {}}]
 
@@ -491,6 +510,8 @@ class Form:
         with a note.
     notes : iterable of str
         Extra notes to show (plain text, escaped).
+    cache_size : int
+        How many recent selections keep their rendered outputs (a revisit is not recomputed).
     """
 
     def __init__(
@@ -503,6 +524,7 @@ class Form:
         controls: Sequence[str] = ("kode_opd", "periode"),
         defaults: Mapping[str, Any] | None = None,
         notes: Iterable[str] = (),
+        cache_size: int = 32,
     ) -> None:
         import ipywidgets as w
 
@@ -515,6 +537,11 @@ class Form:
         self._hold = False
         self.redraw_count = 0
         self.last_redraw_seconds: float | None = None
+        # rendered outputs of recent selections: going back to an OPD seen before is instant
+        self.cache_size = cache_size
+        self._rendered: OrderedDict[Selection, dict[str, tuple[dict[str, Any], ...]]] = (
+            OrderedDict()
+        )
         self._notes: list[str] = list(notes)
         defaults = dict(defaults or {})
 
@@ -686,8 +713,19 @@ class Form:
             t0 = time.perf_counter()
             sel = self.selection
             self.status.value = "<span>Memuat…</span>"
+            cached = self._rendered.get(sel)
+            if cached is not None:
+                self._rendered.move_to_end(sel)
+            fresh: dict[str, tuple[dict[str, Any], ...]] = {}
             for s in self.sections:
-                self.outputs[s.key].outputs = tuple(render_section(s, self.data, sel))
+                out = cached[s.key] if cached is not None else None
+                if out is None:
+                    out = tuple(render_section(s, self.data, sel))
+                fresh[s.key] = out
+                self.outputs[s.key].outputs = out
+            self._rendered[sel] = fresh
+            while len(self._rendered) > self.cache_size:
+                self._rendered.popitem(last=False)
             self.redraw_count += 1
             self.last_redraw_seconds = time.perf_counter() - t0
             # invisible marker: which redraw is on screen and how long the kernel took (the

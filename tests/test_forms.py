@@ -381,3 +381,18 @@ def test_wait_for_request_info_reads_voila_query_socket():
     assert env["QUERY_STRING"] == "kode_opd=2.01"
     assert seen == ["k-123"]
     assert forms.wait_for_request_info({"VOILA_PREHEAT": "False"}) is None
+
+
+def test_revisiting_a_selection_reuses_rendered_outputs(options):
+    rec = Recorder()
+    form = make_form(options, [Section("a", "A", rec)], cache_size=2)
+    form.controls["kode_opd"].value = "2.01"
+    n_calls = len(rec.calls)
+    form.controls["kode_opd"].value = "1.02"  # seen before: no builder call
+    assert len(rec.calls) == n_calls
+    assert "1.02" in form.outputs["a"].outputs[0]["data"]["text/html"]
+    form.controls["kode_opd"].value = "1.01"
+    form.controls["periode"].value = "2025-TW3"  # pushes 1.02/2025 out of a cache of 2
+    form.controls["periode"].value = "2025"
+    form.controls["kode_opd"].value = "1.02"
+    assert rec.calls[-1] == Selection("1.02", "2025", None, "forum")
