@@ -147,6 +147,17 @@ def _group_order(codes: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarr
     return order, bounds
 
 
+def _quantile_linear(x: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+    """``numpy.quantile(x, qs)`` (method "linear") via one partial sort; ``x`` non-empty."""
+    n = len(x)
+    h = (n - 1) * np.asarray(qs, dtype=np.float64)
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    part = np.partition(x, np.unique(np.concatenate([lo, hi])))
+    a, b = part[lo], part[hi]
+    return a + (h - lo) * (b - a)
+
+
 def grouped_quantile(
     codes: np.ndarray, n_groups: int, values: np.ndarray, qs: Sequence[float]
 ) -> np.ndarray:
@@ -177,7 +188,7 @@ def _grouped_quantiles(
                 if nan.any():
                     seg = seg[~nan]
                 if len(seg):
-                    out[g] = np.quantile(seg, qs)  # method="linear" (numpy default)
+                    out[g] = _quantile_linear(seg, qs)
     return outs
 
 
@@ -250,31 +261,41 @@ class _Core:
 
 
 def _request_codes(ids_col: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes of ``id_permohonan`` in order of first appearance.
+    """Codes of ``id_permohonan`` (0..R-1 in order of first appearance) and the ids.
 
-    Fast path: when every request occupies one contiguous block of rows (the usual export), the
-    blocks are found by comparing neighbours and only one id per block is hashed to check that no
-    id occurs in two blocks. Otherwise a full factorisation.
+    Consecutive equal ids form a block; only the first id of each block is hashed. A log grouped
+    by request (the usual export) hashes one id per request instead of one per row; a shuffled
+    log costs about the same as a plain factorisation.
     """
     pa_arr = getattr(getattr(ids_col, "array", None), "_pa_array", None)
     n = len(ids_col)
-    if pa_arr is not None and n > 1:
-        import pyarrow as pa
-        import pyarrow.compute as pc
+    if pa_arr is None or n < 2:
+        return _codes(ids_col)
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-        arr = pa_arr.combine_chunks()
-        if arr.null_count:
-            raise ValueError("layanan: kolom id_permohonan kosong pada sebagian baris")
-        neq = pc.not_equal(arr.slice(1), arr.slice(0, n - 1))
-        new = np.empty(n, dtype=bool)
-        new[0] = True
-        new[1:] = neq.to_numpy(zero_copy_only=False)
-        starts = np.flatnonzero(new)
-        heads = arr.take(pa.array(starts))
-        if len(pc.unique(heads)) == len(starts):
-            rid = np.cumsum(new, dtype=np.int64) - 1
-            return rid, pd.Index(pd.array(heads, dtype=ids_col.dtype))
-    return _codes(ids_col)
+    arr = pa_arr.combine_chunks()
+    if arr.null_count:
+        raise ValueError("layanan: kolom id_permohonan kosong pada sebagian baris")
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    new[1:] = pc.not_equal(arr.slice(1), arr.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    block = np.cumsum(new, dtype=np.int64)
+    block -= 1
+    n_blocks = int(block[-1]) + 1
+    if n_blocks > n // 2:  # not grouped by request (e.g. shuffled): encode every row directly
+        enc = arr.dictionary_encode()
+        return (
+            enc.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+            pd.Index(pd.array(enc.dictionary, dtype=ids_col.dtype)),
+        )
+    heads = arr.take(pa.array(np.flatnonzero(new)))
+    enc = heads.dictionary_encode()
+    head_codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    ids = pd.Index(pd.array(enc.dictionary, dtype=ids_col.dtype))
+    if len(ids) == len(head_codes):  # every request in one block: codes are the block numbers
+        return block, ids
+    return head_codes[block], ids
 
 
 def _sort_events(rid: np.ndarray, m: np.ndarray, s: np.ndarray) -> np.ndarray | None:
@@ -304,7 +325,7 @@ def _sort_events(rid: np.ndarray, m: np.ndarray, s: np.ndarray) -> np.ndarray | 
     # one argsort on a combined key (request, second of mulai); exact order checked afterwards
     span = (m.max() - m.min()) // 1_000_000_000 if n else 0
     if n and rid.max() < 2**31 and span < 2**32:
-        key = (rid << 32) | ((m - m.min()) // 1_000_000_000)
+        key = (rid.astype(np.int64) << 32) | ((m - m.min()) // 1_000_000_000)
         order = np.argsort(key)
         if ordered(rid[order], m[order], s[order], order):
             return order
@@ -341,9 +362,10 @@ def _core(layanan: pd.DataFrame, standar: pd.DataFrame | None, calendars: Calend
     svc, svc_keys = _dense(opd * max(len(jenis_names), 1) + jenis)
     svc_opd = svc_keys // max(len(jenis_names), 1)
     svc_jenis = jenis_names.take(svc_keys % max(len(jenis_names), 1))
-    # tahap per event
-    tahap_col = layanan["tahap"] if order is None else layanan["tahap"].take(order)
-    tc, tahap_names = _codes(tahap_col)
+    # tahap per event: encode in the log's order (sequential), then permute the integer codes
+    tc, tahap_names = _codes(layanan["tahap"])
+    if order is not None:
+        tc = tc[order]
     # times
     first_mulai = m[starts]
     last_selesai = np.maximum.reduceat(s, starts) if n else s[:0]
