@@ -1,7 +1,7 @@
-"""NIP (PNS) and NI PPPK: normalise, parse, validate (reference.md §5.1, §5.2).
+r"""NIP (PNS) and NI PPPK: normalise, parse, validate (reference.md §5.1, §5.2).
 
 PNS (§5.1, confirmed): ``YYYYMMDD`` birth date + ``YYYYMM`` TMT CPNS + ``G`` sex (1 male,
-2 female) + ``NNN`` serial, regex ``^(\\d{8})(\\d{6})([12])(\\d{3})$``.
+2 female) + ``NNN`` serial, regex ``^(\d{8})(\d{6})([12])(\d{3})$`` (ASCII digits).
 
 PPPK (§5.2, **likely**, a single source): ``YYYYMMDD`` birth date + ``YYYY`` TMT year + ``2``
 (PPPK marker) + ``F`` appointment phase 1..9 + ``G`` sex + ``NNN`` serial.
@@ -23,8 +23,8 @@ import pandas as pd
 
 NipKind = Literal["PNS", "PPPK"]
 
-_PNS = re.compile(r"^(\d{8})(\d{6})([12])(\d{3})$")
-_PPPK = re.compile(r"^(\d{8})(\d{4})2([1-9])([12])(\d{3})$")
+_PNS = re.compile(r"^([0-9]{8})([0-9]{6})([12])([0-9]{3})$")
+_PPPK = re.compile(r"^([0-9]{8})([0-9]{4})2([1-9])([12])([0-9]{3})$")
 _WS = re.compile(r"\s+")
 
 
@@ -166,7 +166,7 @@ def normalize_nip_series(values: pd.Series) -> pd.Series:
 
 
 def _dates(text: pd.Series) -> pd.Series:
-    ok = text.str.fullmatch(r"\d{8}").fillna(False)
+    ok = text.str.fullmatch(r"[0-9]{8}").fillna(False)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     if ok.any():
         out[ok] = pd.to_datetime(text[ok], format="%Y%m%d", errors="coerce").astype(
@@ -196,7 +196,7 @@ def nip_problems(nips: pd.Series, pppk: pd.Series | None = None) -> pd.Series:
         if m.any():
             reason[m] = text if isinstance(text, str) else text[m]
 
-    digits = nips.str.fullmatch(r"\d+").fillna(False)
+    digits = nips.str.fullmatch(r"[0-9]+").fillna(False)
     flag(~digits, "NIP harus berupa angka")
     length = nips.str.len()
     flag(length != 18, "NIP harus 18 digit, bukan " + length.astype("Int64").astype("str"))
@@ -230,7 +230,7 @@ def nip_warnings(nips: pd.Series, pppk: pd.Series | None = None) -> pd.Series:
     TMT before the 18th birthday, or serial ``000``.
     """
     out = pd.Series(pd.NA, index=nips.index, dtype="object")
-    ok = nips.notna() & nips.str.fullmatch(r"\d{18}").fillna(False)
+    ok = nips.notna() & nips.str.fullmatch(r"[0-9]{18}").fillna(False)
     if not ok.any():
         return out
     if pppk is None:

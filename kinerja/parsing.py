@@ -47,19 +47,25 @@ _MONTH_ALT = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
 
 # (pattern that a normalised value must fully match, its format), the commonest first
 _DATE_FORMS: tuple[tuple[str, str], ...] = (
-    (r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"),
-    (r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2}", "%Y-%m-%d %H:%M:%S"),
-    (r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}", "%Y-%m-%d %H:%M"),
-    (r"\d{1,2}/\d{1,2}/\d{4}", "%d/%m/%Y"),
-    (r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}", "%d/%m/%Y %H:%M:%S"),
-    (r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}", "%d/%m/%Y %H:%M"),
-    (r"\d{1,2}/[a-z]{3}/\d{4}", "%d/%b/%Y"),
-    (r"\d{1,2}/[a-z]{3}/\d{4} \d{1,2}:\d{2}:\d{2}", "%d/%b/%Y %H:%M:%S"),
-    (r"\d{1,2}/[a-z]{3}/\d{4} \d{1,2}:\d{2}", "%d/%b/%Y %H:%M"),
-    (r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2}\.\d{1,9}", "%Y-%m-%d %H:%M:%S.%f"),
-    (r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}\.\d{1,9}", "%d/%m/%Y %H:%M:%S.%f"),
+    (r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", "%Y-%m-%d"),
+    (r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{2}:[0-9]{2}", "%Y-%m-%d %H:%M:%S"),
+    (r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{2}", "%Y-%m-%d %H:%M"),
+    (r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}", "%d/%m/%Y"),
+    (r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}:[0-9]{2}", "%d/%m/%Y %H:%M:%S"),
+    (r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}", "%d/%m/%Y %H:%M"),
+    (r"[0-9]{1,2}/[a-z]{3}/[0-9]{4}", "%d/%b/%Y"),
+    (r"[0-9]{1,2}/[a-z]{3}/[0-9]{4} [0-9]{1,2}:[0-9]{2}:[0-9]{2}", "%d/%b/%Y %H:%M:%S"),
+    (r"[0-9]{1,2}/[a-z]{3}/[0-9]{4} [0-9]{1,2}:[0-9]{2}", "%d/%b/%Y %H:%M"),
+    (
+        r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{2}:[0-9]{2}\.[0-9]{1,9}",
+        "%Y-%m-%d %H:%M:%S.%f",
+    ),
+    (
+        r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}:[0-9]{2}\.[0-9]{1,9}",
+        "%d/%m/%Y %H:%M:%S.%f",
+    ),
 )
-_TIME_ONLY = r"\d{1,2}:\d{2}(?::\d{2})?"
+_TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
 
 
 def _blank(values: pd.Series) -> pd.Series:
@@ -89,22 +95,24 @@ def _normalise_date_text(text: pd.Series) -> pd.Series:
     t = text.str.strip().str.lower()
     if t.str.contains(r"[ \t\x{00a0}][ \t\x{00a0}]|[\t\x{00a0}]", regex=True).any():
         t = t.str.replace(r"[ \t\x{00a0}]+", " ", regex=True)
-    t = t.str.replace(r"^(\d{4}-\d{1,2}-\d{1,2})t(\d)", r"\1 \2", regex=True)
+    t = t.str.replace(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t([0-9])", r"\1 \2", regex=True)
     if t.str.contains(r"[a-z]", regex=True).any():
         # "28 Agt 2026", "28-agustus-2026", "3 mei 2026" -> "28/agt/2026": month word checked
         # against the known names, then cut to its first three letters.
         t = t.str.replace(
-            rf"^(\d{{1,2}})[ \-/.]+({_MONTH_ALT})\.?[ \-/.]+(\d{{4}})", r"\1/\2/\3", regex=True
+            rf"^([0-9]{{1,2}})[ \-/.]+({_MONTH_ALT})\.?[ \-/.]+([0-9]{{4}})",
+            r"\1/\2/\3",
+            regex=True,
         )
-        t = t.str.replace(r"^(\d{1,2})/([a-z]{3})[a-z]*/", r"\1/\2/", regex=True)
+        t = t.str.replace(r"^([0-9]{1,2})/([a-z]{3})[a-z]*/", r"\1/\2/", regex=True)
         for word, month in MONTH_WORDS.items():
             if len(word) == 3 and word not in _EN_ABBR:
                 t = t.str.replace(f"/{word}/", f"/{_EN_ABBR[month - 1]}/", regex=False)
-    if t.str.contains(r"^\d{1,2}[\-.]\d{1,2}[\-.]\d{4}", regex=True).any():
-        t = t.str.replace(r"^(\d{1,2})[\-.](\d{1,2})[\-.](\d{4})", r"\1/\2/\3", regex=True)
-    if t.str.contains(r" \d{1,2}\.\d{2}", regex=True).any():
-        t = t.str.replace(r" (\d{1,2})\.(\d{2})\.(\d{2})$", r" \1:\2:\3", regex=True)
-        t = t.str.replace(r" (\d{1,2})\.(\d{2})$", r" \1:\2", regex=True)
+    if t.str.contains(r"^[0-9]{1,2}[\-.][0-9]{1,2}[\-.][0-9]{4}", regex=True).any():
+        t = t.str.replace(r"^([0-9]{1,2})[\-.]([0-9]{1,2})[\-.]([0-9]{4})", r"\1/\2/\3", regex=True)
+    if t.str.contains(r" [0-9]{1,2}\.[0-9]{2}", regex=True).any():
+        t = t.str.replace(r" ([0-9]{1,2})\.([0-9]{2})\.([0-9]{2})$", r" \1:\2:\3", regex=True)
+        t = t.str.replace(r" ([0-9]{1,2})\.([0-9]{2})$", r" \1:\2", regex=True)
     return t
 
 
@@ -209,7 +217,7 @@ def parse_time_or_datetime(values: pd.Series, dates: pd.Series) -> tuple[pd.Seri
         is_time = np.zeros(len(sub), dtype=bool)
     text = sub.astype("str").str.strip().str.replace(".", ":", regex=False)
     is_text_time = text.str.fullmatch(_TIME_ONLY).fillna(False).to_numpy(dtype=bool) & ~is_time
-    text = text.where(~text.str.fullmatch(r"\d{1,2}:\d{2}").fillna(False), text + ":00")
+    text = text.where(~text.str.fullmatch(r"[0-9]{1,2}:[0-9]{2}").fillna(False), text + ":00")
     delta = pd.Series(pd.NaT, index=sub.index, dtype="timedelta64[ns]")
     if is_text_time.any():
         delta[is_text_time] = pd.to_timedelta(text[is_text_time], errors="coerce")
@@ -257,22 +265,28 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         t = _as_text(values[todo] if not todo.all() else values)
         if t.str.contains(r"[ \t\x{00a0}+]", regex=True).any():
             t = t.str.replace(r"[ \t\x{00a0}]+", "", regex=True).str.replace(r"^\+", "", regex=True)
-        plain_fast = t.str.fullmatch(r"-?\d+(?:\.\d+)?").fillna(False).to_numpy(dtype=bool)
+        plain_fast = t.str.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?").fillna(False).to_numpy(dtype=bool)
         if plain_fast.all():
-            thousands = t.str.fullmatch(r"-?[1-9]\d{0,2}(?:\.\d{3})+").fillna(False)
+            thousands = t.str.fullmatch(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+").fillna(False)
             if not thousands.any():
                 out[todo] = pd.to_numeric(t).astype("float64").to_numpy()
                 return out, pd.Series(False, index=values.index)
-        thousands_dot = t.str.fullmatch(r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?").fillna(False)
-        thousands_comma = t.str.fullmatch(r"-?[1-9]\d{0,2}(?:,\d{3})+\.\d+").fillna(False)
-        decimal_comma = t.str.fullmatch(r"-?\d*,\d+").fillna(False)
+        thousands_dot = t.str.fullmatch(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?").fillna(
+            False
+        )
+        thousands_comma = t.str.fullmatch(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3})+\.[0-9]+").fillna(False)
+        decimal_comma = t.str.fullmatch(r"-?[0-9]*,[0-9]+").fillna(False)
         t = t.where(
             ~thousands_dot,
             t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
         )
         t = t.where(~thousands_comma, t.str.replace(",", "", regex=False))
         t = t.where(~decimal_comma, t.str.replace(",", ".", regex=False))
-        plain = t.str.fullmatch(r"-?(?:\d+(?:\.\d*)?|\.\d+)").fillna(False).to_numpy(dtype=bool)
+        plain = (
+            t.str.fullmatch(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+            .fillna(False)
+            .to_numpy(dtype=bool)
+        )
         nums = pd.Series(np.nan, index=t.index, dtype="float64")
         if plain.any():
             nums[plain] = pd.to_numeric(t[plain], errors="coerce").astype("float64")

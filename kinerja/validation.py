@@ -54,7 +54,7 @@ from kinerja.schema import (
 
 QUARANTINE_COLUMNS = ("_berkas", "_baris", "_kolom", "_alasan")
 WARNING_COLUMNS = ("table", "berkas", "baris", "kolom", "pesan")
-PERIODE_PATTERN = r"^\d{4}(?:-TW[1-4]|-(?:0[1-9]|1[0-2]))?$"
+PERIODE_PATTERN = r"^[0-9]{4}(?:-TW[1-4]|-(?:0[1-9]|1[0-2]))?$"
 _ROW = "(seluruh baris)"
 
 PppkCheck = Literal["reject", "warn"]

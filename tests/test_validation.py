@@ -241,3 +241,20 @@ def test_skm_metode_column(tmp_path):
     tables["skm"][1]["metode"] = ""
     ds = load(write_folder(tmp_path / "data", tables))
     assert ds.tables["skm"]["metode"].tolist() == ["2004", "2017"]
+
+
+def test_examples_of_the_user_contract_load_cleanly(tmp_path):
+    """The example rows of docs/kontrak-data.md form a valid folder (the doc cannot drift)."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "kontrak-data.md").read_text("utf-8")
+    sections = re.findall(r"^### (\w+) — .*?```\n(.*?)```", doc, flags=re.S | re.M)
+    assert [name for name, _ in sections] == list(valid_tables())
+    folder = tmp_path / "contoh"
+    folder.mkdir()
+    for name, block in sections:
+        (folder / f"{name}.csv").write_text(block, encoding="utf-8")
+    ds = load(folder)
+    assert ds.n_quarantined == 0, {t: q["_alasan"].tolist() for t, q in ds.quarantine.items()}
+    assert ds.summary["accepted"].min() >= 1
