@@ -673,6 +673,46 @@ COMMON_NAME_WORDS: frozenset[str] = frozenset(
 )
 
 
+#: Words that mark the next word as a person's name; a one-word name is matched only after one.
+HONORIFICS: frozenset[str] = frozenset(
+    {
+        "sdr",
+        "sdri",
+        "saudara",
+        "saudari",
+        "bapak",
+        "bpk",
+        "pak",
+        "ibu",
+        "bu",
+        "mas",
+        "mbak",
+        "tuan",
+        "nyonya",
+        "ny",
+        "nona",
+        "nn",
+        "dr",
+        "drs",
+        "dra",
+        "ir",
+        "hj",
+        "h",
+        "prof",
+        "an",
+        "yth",
+        "petugas",
+        "pegawai",
+        "staf",
+        "operator",
+        "pejabat",
+        "kepala",
+    }
+)
+# between the words of a name: spaces, optionally one "," or "." ("Hari, S.E.", "Sri  Wahyuni")
+_NAME_GAP = re.compile(r"^\s*[.,]?\s*$")
+
+
 def _nip_shaped(d: str) -> bool:
     """18 digits laid out like a NIP PNS or NI PPPK (reference §5.1, §5.2), dates plausible.
 
@@ -787,8 +827,12 @@ class PersonalDataGate:
     names
         Their names as written in ``pegawai.nama``.
     min_name_len
-        A one-word name is matched only when it has at least this many letters and is not in
+        A one-word name is considered only when it has at least this many letters and is not in
         :data:`COMMON_NAME_WORDS` or ``ignore_words``.
+    single_word_names
+        ``"context"`` (default): a one-word name ("Sutrisno", "Hari") is matched only when it is
+        capitalised and follows an honorific (:data:`HONORIFICS`: "Sdr.", "Ibu", "petugas" ...),
+        because one-word names are often ordinary words ("hari kerja"). ``"anywhere"``: always.
     nip_shape
         Also flag any 18-digit NIP-shaped number not in ``nips`` (someone not in the table is still
         a person). ``allowed_nips`` are never flagged.
@@ -805,8 +849,9 @@ class PersonalDataGate:
     Matching rules (see ``docs/privasi.md``): text is Unicode-normalised (NFKC) and compared
     case-insensitively word by word, so "BUDI SANTOSO" and "budi  santoso" match "Budi Santoso"
     but "Budiman Santosoputra" does not. A name is matched as written and without its titles
-    ("Dr. Hj. Sri Wahyuni, S.E." → "sri wahyuni"); the tokens of a multi-word name must follow each
-    other separated only by whitespace. Before scanning, ``data:`` URIs (base64 images and fonts) are
+    ("Dr. Hj. Sri Wahyuni, S.E." → "sri wahyuni"); the words of a name must follow each other
+    separated by whitespace and at most one "," or "." ("Hari, S.E." matches the full form of a
+    one-word name). Before scanning, ``data:`` URIs (base64 images and fonts) are
     removed and HTML entities decoded; HTML is scanned as source and as visible text. A digit run
     longer than 18 is not a NIP.
     """
@@ -821,9 +866,11 @@ class PersonalDataGate:
         allowed_nips: Iterable[object] = (),
         allowed_names: Iterable[object] = (),
         ignore_words: Iterable[str] = (),
+        single_word_names: Literal["context", "anywhere"] = "context",
         audience: Audience = "forum",
     ):
         self.audience = validate_audience(audience)
+        self.single_word_names = single_word_names
         self.nip_shape = nip_shape
         self.min_name_len = min_name_len
         self.nips = {re.sub(r"\s", "", str(n)) for n in nips if _present(n)}
@@ -931,21 +978,37 @@ class PersonalDataGate:
                     n = len(key)
                     if i + n > len(words):
                         continue
-                    if all(words[i + j][0] == key[j] for j in range(n)) and all(
-                        norm[words[i + j][2] : words[i + j + 1][1]].isspace() for j in range(n - 1)
+                    if not all(words[i + j][0] == key[j] for j in range(n)):
+                        continue
+                    if not all(
+                        _NAME_GAP.match(norm[words[i + j][2] : words[i + j + 1][1]])
+                        for j in range(n - 1)
                     ):
-                        hits.append(
-                            Hit(
-                                "nama",
-                                mask_name(self._display[key]),
-                                words[i][1],
-                                words[i + n - 1][2],
-                            )
-                        )
-                        matched = n
-                        break
+                        continue
+                    if n == 1 and not self._single_word_in_context(norm, words, i):
+                        continue
+                    hits.append(
+                        Hit("nama", mask_name(self._display[key]), words[i][1], words[i + n - 1][2])
+                    )
+                    matched = n
+                    break
             i += matched or 1
         return hits
+
+    def _single_word_in_context(self, norm: str, words: list[tuple[str, int, int]], i: int) -> bool:
+        """A one-word name counts only after an honorific ("Sdr. Sutrisno", "Ibu Endah").
+
+        One-word names are often ordinary words too ("Hari" in "hari kerja", "Bagus", "Ilham"),
+        so matching them anywhere would fail every report. The name must also be capitalised.
+        """
+        if self.single_word_names == "anywhere":
+            return True
+        first = norm[words[i][1]]
+        if not first.isupper():
+            return False
+        if i == 0 or words[i - 1][0] not in HONORIFICS:
+            return False
+        return bool(_NAME_GAP.match(norm[words[i - 1][2] : words[i][1]]))
 
     def scrub(self, text: object, replacement: str = "[disamarkan]") -> object:
         """``text`` with every hit replaced (for free text that must appear in a forum table)."""

@@ -335,14 +335,29 @@ def test_gate_finds_names_case_insensitive_with_titles_and_word_boundaries(gate)
     assert _kinds(gate.scan("Petugas BUDI  SANTOSO datang")) == [("nama", "B*** S******")]
     assert len(gate.scan("Dr. Budi Santoso, S.Kom., M.Si. hadir")) == 1
     assert len(gate.scan("ibu sri wahyuni")) == 1
-    assert len(gate.scan("Sdr. Sutrisno menolak")) == 1  # rare one-word name: matched
+    assert len(gate.scan("Budi, Santoso")) == 1  # one "," or "." may separate the words
     for text in [
         "Budiman Santosoputra",  # word boundary
-        "Budi, Santoso",  # tokens must be separated by whitespace only
+        "Budi dan Santoso",  # another word between
+        "<td>Budi</td><td>Santoso</td>",  # two cells
         "pelayanan yang indah",  # a common word that is also a one-word name
         "Sutrisnowati",
     ]:
         assert gate.scan(text) == [], text
+
+
+def test_gate_one_word_names_need_an_honorific():
+    g = PersonalDataGate([], ["Hari, S.E.", "Sutrisno"])
+    # "Hari" is also the word for "day": a report says "hari kerja" everywhere
+    assert g.scan("Median 4 hari kerja. Hari libur nasional tidak dihitung.") == []
+    assert len(g.scan("Sdr. Sutrisno menolak")) == 1
+    assert len(g.scan("dilayani petugas Sutrisno")) == 1
+    assert len(g.scan("Ibu Hari")) == 1
+    assert len(g.scan("Hari, S.E. belum melapor")) == 1  # the full form with titles
+    assert g.scan("Sutrisno menolak") == []  # no honorific
+    assert g.scan("bapak sutrisno") == []  # not capitalised
+    strict = PersonalDataGate([], ["Sutrisno"], single_word_names="anywhere")
+    assert len(strict.scan("Sutrisno menolak")) == 1
 
 
 def test_gate_unicode_names():
@@ -460,7 +475,7 @@ def test_internal_gate_allows_own_opd_and_flags_others(pegawai):
     g = PersonalDataGate.for_internal(pegawai, "1.01")
     assert g.audience == "internal"
     assert g.scan(f"Budi Santoso {NIP_A}; Sri Wahyuni {NIP_B}") == []
-    hits = g.scan("Sutrisno, NIP 19670610 198901 1 003")  # both of OPD 1.02
+    hits = g.scan("Bapak Sutrisno, NIP 19670610 198901 1 003")  # both of OPD 1.02
     assert sorted(h.kind for h in hits) == ["nama", "nip"]
     assert [h.kind for h in g.scan("NIP 200012312024211001")] == ["nip"]  # nobody of 1.01
     with pytest.raises(ValueError, match="9.99"):
