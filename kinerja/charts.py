@@ -40,7 +40,7 @@ __all__ = [
 
 BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
-PALETTE = "crest"
+PALETTE = "colorblind"
 ACCENT = "#1f5f8b"
 REFERENCE = "#b03a2e"
 _DPI = 110
@@ -122,16 +122,21 @@ def _finish(fig: Figure, ax, *, title: str, source: str, notes: Sequence[str] = 
 
 
 def _legend_below(ax, *, title: str | None = None) -> None:
-    """Legend under the plot, outside the data area (never covering a bar or a line)."""
+    """Legend under the figure, outside the data area (never covering a bar, a line or a label).
+
+    Uses the constrained layout's ``"outside lower center"`` placement, so the space it needs is
+    reserved below the x-axis label.
+    """
     handles, labels = ax.get_legend_handles_labels()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
     if not handles:
         return
-    ax.legend(
+    ax.figure.legend(
         handles,
         labels,
-        title=title,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.14),
+        title=title or None,
+        loc="outside lower center",
         ncol=min(len(labels), 3),
         frameon=False,
         fontsize=9,

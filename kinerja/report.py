@@ -1486,8 +1486,143 @@ def section_pelatihan(
 
 
 def _impact_blocks(data: ReportData, *, kode_opd: str, periode: Periode) -> list[Any]:
-    """Training-wave impact for this OPD (filled in below once kinerja.impact exists)."""
-    return []
+    """Training-wave impact for this OPD (kinerja.impact), only where there was a wave."""
+    res = _impact_result(data, kode_opd, periode)
+    if res is None:
+        return []
+    from kinerja.charts import bar_chart
+
+    wave, table = res
+    out: list[Any] = [
+        heading("Pelatihan dan Waktu Layanan (Dampak Gelombang Pelatihan)", 3),
+        paragraph(
+            f"Gelombang pelatihan: {fmt_percent(wave['porsi_dilatih'] * 100, 0)} pegawai "
+            f"({fmt_int(wave['n_dilatih'])} dari {fmt_int(wave['n_pegawai'])}) mengikuti "
+            f"pelatihan antara {fmt_date(wave['wave_start'])} dan {fmt_date(wave['wave_end'])}"
+            + (f", terutama {wave['pelatihan_utama']}" if pd.notna(wave["pelatihan_utama"]) else "")
+            + ". Waktu layanan sebelum dan sesudahnya dibandingkan dengan perubahan pada OPD "
+            "lain pada waktu yang sama (selisih-dari-selisih)."
+        ),
+    ]
+    src = (
+        SOURCE_LABELS["layanan"]
+        + "; "
+        + SOURCE_LABELS["pelatihan"]
+        + f"; permohonan {IMPACT_WINDOW_DAYS} hari sebelum dan sesudah gelombang"
+    )
+    out.append(
+        render_table(
+            table,
+            [
+                Col("label", "Ukuran"),
+                Col("rata_perlakuan_sebelum", "OPD ini sebelum", "number", 1),
+                Col("rata_perlakuan_sesudah", "OPD ini sesudah", "number", 1),
+                Col("rata_kontrol_sebelum", "OPD lain sebelum", "number", 1),
+                Col("rata_kontrol_sesudah", "OPD lain sesudah", "number", 1),
+                Col("estimate", "Perkiraan selisih-dari-selisih", "delta", 1),
+                Col("ci_low", "Selang 95% bawah", "number", 1),
+                Col("ci_high", "Selang 95% atas", "number", 1),
+            ],
+            title="Perkiraan perubahan waktu layanan yang menyertai pelatihan",
+            source=src,
+            notes=[
+                "Angka negatif: OPD ini menjadi lebih cepat dibanding OPD lain. Rata-rata per "
+                f"permohonan; selang dari bootstrap ({fmt_int(table['n_boot'].iloc[0])} ulangan)."
+            ],
+        )
+    )
+    first = table.iloc[-1]
+    long = pd.DataFrame(
+        {
+            "kelompok": ["OPD ini", "OPD ini", "OPD lain", "OPD lain"],
+            "waktu": ["Sebelum", "Sesudah", "Sebelum", "Sesudah"],
+            "nilai": [
+                first["rata_perlakuan_sebelum"],
+                first["rata_perlakuan_sesudah"],
+                first["rata_kontrol_sebelum"],
+                first["rata_kontrol_sesudah"],
+            ],
+        }
+    )
+    out.append(
+        bar_chart(
+            long,
+            category="kelompok",
+            value="nilai",
+            hue="waktu",
+            hue_label="",
+            title=f"{first['label']}: sebelum dan sesudah pelatihan",
+            value_label=str(first["label"]),
+            source=src,
+            decimals=1,
+            orient="v",
+            width=6.5,
+        )
+    )
+    out.append(warning_box("Bukan bukti sebab-akibat. " + str(table["asumsi"].iloc[0])))
+    return out
+
+
+IMPACT_WINDOW_DAYS = 90
+
+
+def _impact_result(
+    data: ReportData, kode_opd: str, periode: Periode
+) -> tuple[pd.Series, pd.DataFrame] | None:
+    """(wave, impact table) when this OPD had a training wave in the period's year."""
+    if (
+        _metric_module("impact") is None
+        or _metric_module("service") is None
+        or not data.has("pelatihan")
+        or not data.has("layanan")
+    ):
+        return None
+    waves = data.metric("waves", None)
+    w = _opd_rows(waves, kode_opd)
+    w = w.loc[pd.to_datetime(w["wave_start"]).dt.year == periode.year]
+    if w.empty or int(w["n_pegawai"].iloc[0]) < data.k_pegawai:
+        return None
+    key = ("impact", kode_opd)
+    if key not in data._memo:
+        data._memo[key] = _compute_impact(data, kode_opd, w.iloc[0])
+    table = data._memo[key]
+    return None if table is None else (w.iloc[0], table)
+
+
+def _compute_impact(data: ReportData, kode_opd: str, wave: pd.Series) -> pd.DataFrame | None:
+    from kinerja.impact import training_impact
+
+    allt = data.metric("service", None)
+    hb = _svc_rows(allt["hambatan"], kode_opd)
+    tahap = None
+    if len(hb):
+        tahap = str(
+            hb.groupby("tahap_hambatan")["n_permohonan_dasar"].sum().sort_values().index[-1]
+        )
+    try:
+        table = training_impact(
+            allt["permohonan"],
+            treated_opd=kode_opd,
+            wave_start=wave["wave_start"],
+            wave_end=wave["wave_end"],
+            stages=allt["peristiwa"] if tahap else None,
+            tahap=tahap,
+            window_days=IMPACT_WINDOW_DAYS,
+        )
+    except ValueError:  # a cell without requests: no comparison possible
+        return None
+    labels = {"hari_kerja": "Waktu layanan (hari kerja)"}
+    if tahap:
+        labels[f"jam_{tahap}"] = f"Jam di tahap {tahap}"
+    table = table.assign(label=table["ukuran"].map(labels).fillna(table["ukuran"]))
+    return table
+
+
+@_metric("waves")
+def _m_waves(data: ReportData, periode: Periode | None) -> pd.DataFrame:
+    from kinerja.impact import detect_training_waves
+
+    return detect_training_waves(data.table("pelatihan"), data.table("pegawai"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2726,10 +2861,7 @@ def _m_service(data: ReportData, periode: Periode | None) -> dict[str, pd.DataFr
 @_metric("service_all")
 def _m_service_all(data: ReportData, periode: Periode | None) -> pd.DataFrame:
     """Requests of the whole log (for monthly trends and backlog across periods)."""
-    from kinerja.service import request_table
-
-    log, _open = _finished_log(data)
-    return request_table(log, data.table("standar_layanan"), _calendars(data))
+    return data.metric("service", None)["permohonan"]
 
 
 def _svc_rows(df: pd.DataFrame, kode_opd: str, jenis_layanan: str | None = None) -> pd.DataFrame:
@@ -3564,4 +3696,20 @@ def _fact_activity(data: ReportData, kode: str, per: Periode, audience: Audience
         f"Laporan kinerja harian tercatat pada {fmt_percent(a['persen_hari_melapor'], 1)} hari "
         f"kerja pegawai; {fmt_percent(a['persen_ditolak'], 1)} laporan ditolak dan "
         f"{fmt_percent(a['persen_menunggu'], 1)} masih menunggu verifikasi atasan."
+    ]
+
+
+@_fact
+def _fact_impact(data: ReportData, kode: str, per: Periode, audience: Audience) -> list[str]:
+    res = _impact_result(data, kode, per)
+    if res is None:
+        return []
+    wave, table = res
+    r = table.iloc[-1]
+    arah = "berkurang" if r["estimate"] < 0 else "bertambah"
+    return [
+        f"Sesudah gelombang pelatihan {fmt_date(wave['wave_start'])}–{fmt_date(wave['wave_end'])}, "
+        f"{r['label'].lower()} {arah} {fmt_number(abs(r['estimate']), 1)} dibanding perubahan di "
+        f"OPD lain (selang 95%: {fmt_number(r['ci_low'], 1)} sampai {fmt_number(r['ci_high'], 1)}); "
+        "ini keterkaitan, bukan bukti sebab-akibat."
     ]
