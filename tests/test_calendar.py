@@ -3,6 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kinerja import calendar as calmod
 from kinerja.calendar import (
@@ -208,3 +210,23 @@ def test_calendars_for_opd_overrides(cal):
     assert cals["KEC1"].weekmask == "1111100"
     # without overrides nobody works on Saturday
     assert {c.weekmask for c in calendars_for_opd(["A", "B"], calendar=cal).values()} == {"1111100"}
+
+
+# --- properties -------------------------------------------------------------------------------
+
+_DAY = st.integers(min_value=0, max_value=5 * 365)
+_CAL = load_calendar()
+
+
+@settings(max_examples=200, deadline=None)
+@given(_DAY, _DAY, _DAY, st.sampled_from(["1111100", "1111110", "1111111"]))
+def test_busday_count_is_additive_and_numpy(a, b, c, weekmask):
+    cal = _CAL.with_weekmask(weekmask)
+    base = np.datetime64("2023-01-01")
+    x, y, z = sorted([base + a, base + b, base + c])
+    assert cal.busday_count(x, y) + cal.busday_count(y, z) == cal.busday_count(x, z)
+    assert cal.busday_count(x, z) == np.busday_count(
+        x, z, weekmask=weekmask, holidays=_CAL.holidays
+    )
+    # a working day counts itself: [d, d+1) has 1 working day exactly when d is one
+    assert cal.busday_count(x, x + 1) == int(cal.is_working_day(x))

@@ -355,3 +355,28 @@ def test_grouped_quantile_definition():
     # group 1 ignores NaN: [5, 7] -> median 6, P90 = 5 + 0.9 * 2 = 6.8
     assert q[1].tolist() == pytest.approx([6.0, 6.8])
     assert np.isnan(q[2]).all()
+
+
+def test_grouped_quantile_matches_numpy_on_random_groups():
+    rng = np.random.default_rng(4)
+    codes = rng.integers(0, 40, 5000)
+    vals = rng.exponential(3.0, 5000)
+    vals[rng.random(5000) < 0.05] = np.nan
+    got = grouped_quantile(codes, 41, vals, (0.1, 0.5, 0.9))
+    for g in range(41):
+        v = vals[(codes == g) & ~np.isnan(vals)]
+        if len(v):
+            np.testing.assert_allclose(got[g], np.quantile(v, [0.1, 0.5, 0.9]), rtol=1e-12)
+        else:
+            assert np.isnan(got[g]).all()
+
+
+def test_request_invariants(cal):
+    log, std = _random_log(200, seed=9)
+    r = request_table(log, std, cal)
+    assert r["n_tahap"].sum() == len(log)
+    assert r["id_permohonan"].is_unique and len(r) == log["id_permohonan"].nunique()
+    assert (r["hari_kerja"] >= 0).all()
+    assert (r["selesai"] >= r["mulai"]).all()
+    # tepat_waktu is NA exactly where there is no standard
+    assert (r["tepat_waktu"].isna() == r["standar_hari"].isna()).all()
