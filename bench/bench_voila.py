@@ -123,6 +123,29 @@ class Server:
                 raise RuntimeError("pool kernel tidak terisi ulang dalam batas waktu")
             time.sleep(0.3)
 
+    def wait_warm(self, deadline: float = 900, quiet: float = 1.5, threshold: float = 3.0) -> None:
+        """Wait until every kernel is idle: a pre-heated kernel has run its notebook.
+
+        Voila logs "pool filled" when the kernel *started*, not when its notebook has run, so
+        the benchmark samples the kernels' CPU instead (all below ``threshold`` % for ``quiet`` s).
+        """
+        import psutil
+
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            procs = self.kernels()
+            for p in procs:
+                with contextlib.suppress(psutil.Error):
+                    p.cpu_percent(None)
+            time.sleep(quiet)
+            busy = 0.0
+            for p in procs:
+                with contextlib.suppress(psutil.Error):
+                    busy = max(busy, p.cpu_percent(None))
+            if procs and busy < threshold:
+                return
+        raise RuntimeError("kernel pra-panas tidak selesai dalam batas waktu")
+
     def kernels(self) -> list[Any]:
         import psutil
 
@@ -159,7 +182,15 @@ async def _paint(browser: Any, url: str, deadline_ms: int) -> dict[str, float]:
         )
         return {"form_s": t_form, "dom_s": t_dom, "fcp_s": fcp}
     finally:
-        await ctx.close()
+        await _close(page, ctx)
+
+
+async def _close(page: Any, ctx: Any) -> None:
+    """Close like a user leaving: the page's beforeunload asks Voila to shut its kernel down."""
+    with contextlib.suppress(Exception):
+        await page.close(run_before_unload=True)
+        await asyncio.sleep(0.5)
+    await ctx.close()
 
 
 def _stats(values: list[float]) -> dict[str, float | int | None]:
@@ -177,7 +208,8 @@ async def first_paint(browser: Any, server: Server, runs: int, *, preheat: bool)
     rows = []
     for i in range(runs):
         if preheat:
-            server.wait_pool(i + 1)  # a warm kernel is in the pool again
+            server.wait_pool(i + 1)  # a kernel was started for the pool again ...
+            server.wait_warm()  # ... and has run the notebook
         rows.append(await _paint(browser, server.url + "voila/render/" + NOTEBOOK, 300_000))
         if not preheat:
             await asyncio.sleep(1.0)  # let the page's kernel shut down
@@ -201,18 +233,30 @@ async def redraw(browser: Any, server: Server, runs: int) -> dict:
             "() => [...document.querySelectorAll('.kinerja-kontrol-kode_opd option')]"
             ".map(o => o.value)"
         )
-        browser_ms, kernel_ms = [], []
+        browser_ms, kernel_ms, ikm_ms = [], [], []
+        ikm_html = "() => (document.querySelector('.kinerja-bagian-ikm') || {}).innerHTML || ''"
         for i in range(runs):
             before = await page.evaluate(REDRAW_NO)
+            ikm_before = await page.evaluate(ikm_html)
             target = values[(i * 7 + 3) % len(values)]
             t0 = time.perf_counter()
             await page.select_option(".kinerja-kontrol-kode_opd select", value=target)
+            await page.wait_for_function(
+                f"(h) => ({ikm_html})() !== h && ({ikm_html})().length > 0",
+                arg=ikm_before,
+                polling=10,
+            )
+            ikm_ms.append((time.perf_counter() - t0) * 1000)
             await page.wait_for_function(f"(n) => ({REDRAW_NO})() > n", arg=before, polling=10)
             browser_ms.append((time.perf_counter() - t0) * 1000)
             kernel_ms.append(await page.evaluate(REDRAW_MS))
-        return {"browser_ms": _stats(browser_ms), "kernel_ms": _stats(kernel_ms)}
+        return {
+            "browser_ms": _stats(browser_ms),
+            "kernel_ms": _stats(kernel_ms),
+            "ikm_chart_ms": _stats(ikm_ms),
+        }
     finally:
-        await ctx.close()
+        await _close(page, ctx)
 
 
 async def sessions_alive(browser: Any, server: Server, n: int, deadline_s: float) -> dict:
@@ -240,8 +284,8 @@ async def sessions_alive(browser: Any, server: Server, n: int, deadline_s: float
 
         server_rss = psutil.Process(server.proc.pid).memory_info().rss / 2**20
     finally:
-        for c in ctxs:
-            await c.close()
+        for pg, c in zip(pages, ctxs, strict=True):
+            await _close(pg, c)
     ok = [r for r in results if r["ok"]]
     return {
         "sessions": n,
@@ -344,8 +388,10 @@ async def main_async(args: argparse.Namespace) -> dict:
                     browser, warm, args.runs, preheat=True
                 )
                 warm.wait_pool(args.runs + 1)
+                warm.wait_warm()
                 result["redraw"] = await redraw(browser, warm, max(args.runs, 5))
                 warm.wait_pool(args.runs + 2)
+                warm.wait_warm()
                 result["sessions"] = await sessions_alive(
                     browser, warm, args.sessions, args.session_deadline
                 )
@@ -393,6 +439,7 @@ def main() -> int:
         "voila_first_paint_cold_s": cold["form_s"]["median"],
         "voila_first_paint_preheated_s": warm["form_s"]["median"],
         "voila_redraw_ms": rd["browser_ms"]["median"],
+        "voila_redraw_first_chart_ms": rd["ikm_chart_ms"]["median"],
         "voila_sessions_served": ss["pages_served"],
         "voila_kernel_rss_mb": ss["kernel_rss_mb"]["median"],
     }
@@ -404,7 +451,8 @@ def main() -> int:
         ("first paint, pre-heated (form usable)", _fmt(warm["form_s"]), "≤ 0.2 s"),
         ("  pre-heated: first contentful paint", _fmt(warm["fcp_s"]), ""),
         ("  pre-heated: HTML document loaded", _fmt(warm["dom_s"]), ""),
-        ("redraw after OPD change (browser)", _fmt(rd["browser_ms"], "ms"), "≤ 300 ms"),
+        ("OPD change → IKM table+chart redrawn", _fmt(rd["ikm_chart_ms"], "ms"), "≤ 300 ms"),
+        ("OPD change → all 8 sections redrawn", _fmt(rd["browser_ms"], "ms"), "≤ 300 ms"),
         ("  of which kernel", _fmt(rd["kernel_ms"], "ms"), ""),
         (
             f"{ss['sessions']} concurrent sessions: pages served",

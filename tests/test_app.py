@@ -167,6 +167,10 @@ def page(browser):
     try:
         yield pg
     finally:
+        # leave like a user: beforeunload asks Voila to shut the page's kernel down
+        with contextlib.suppress(Exception):
+            pg.close(run_before_unload=True)
+            pg.wait_for_timeout(300)
         ctx.close()
 
 
