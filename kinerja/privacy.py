@@ -18,6 +18,7 @@ The rules chosen here that are not set by a regulation are stated in ``docs/priv
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import io
 import json
@@ -711,6 +712,7 @@ HONORIFICS: frozenset[str] = frozenset(
 )
 # between the words of a name: spaces, optionally one "," or "." ("Hari, S.E.", "Sri  Wahyuni")
 _NAME_GAP = re.compile(r"^\s*[.,]?\s*$")
+_END = ""  # trie key of a complete name (no word is empty)
 
 
 def _nip_shaped(d: str) -> bool:
@@ -749,6 +751,12 @@ def mask_name(name: str) -> str:
 
 def _fold(s: str) -> str:
     return unicodedata.normalize("NFKC", s).casefold()
+
+
+@functools.lru_cache(maxsize=200_000)
+def _fold_word(s: str) -> str:
+    """:func:`_fold` for one word of an already NFKC-normalised text (cached: words repeat)."""
+    return s.casefold()
 
 
 def _core_name(name: str, *, fold: bool = True) -> list[str]:
@@ -881,9 +889,8 @@ class PersonalDataGate:
         for n in allowed_names:
             if _present(n):
                 allowed_keys.update(self._name_keys(str(n)))
-        # first token -> list of token tuples
-        self._names: dict[str, list[tuple[str, ...]]] = {}
-        self._display: dict[tuple[str, ...], str] = {}
+        # a trie over folded name tokens; the node of a name's last token holds its display form
+        self._trie: dict[str, Any] = {}
         for n in names:
             if not _present(n):
                 continue
@@ -892,12 +899,10 @@ class PersonalDataGate:
                     continue
                 if len(key) == 1 and (len(key[0]) < min_name_len or key[0] in ignore):
                     continue
-                bucket = self._names.setdefault(key[0], [])
-                if key not in bucket:
-                    bucket.append(key)
-                    self._display[key] = " ".join(_core_name(str(n), fold=False)) or str(n)
-        for bucket in self._names.values():
-            bucket.sort(key=len, reverse=True)
+                node = self._trie
+                for token in key:
+                    node = node.setdefault(token, {})
+                node.setdefault(_END, " ".join(_core_name(str(n), fold=False)) or str(n))
 
     @staticmethod
     def _name_keys(name: str) -> set[tuple[str, ...]]:
@@ -964,38 +969,46 @@ class PersonalDataGate:
         return hits
 
     def _scan_names(self, text: str) -> list[Hit]:
-        if not self._names:
+        if not self._trie:
             return []
         norm = unicodedata.normalize("NFKC", text)
-        words = [(_fold(m.group()), m.start(), m.end()) for m in _WORD_RE.finditer(norm)]
+        tokens = list(_WORD_RE.finditer(norm))
+        folded = [_fold_word(m.group()) for m in tokens]
+        root = self._trie
         hits = []
-        i = 0
-        while i < len(words):
-            cands = self._names.get(words[i][0])
-            matched = 0
-            if cands:
-                for key in cands:
-                    n = len(key)
-                    if i + n > len(words):
-                        continue
-                    if not all(words[i + j][0] == key[j] for j in range(n)):
-                        continue
-                    if not all(
-                        _NAME_GAP.match(norm[words[i + j][2] : words[i + j + 1][1]])
-                        for j in range(n - 1)
-                    ):
-                        continue
-                    if n == 1 and not self._single_word_in_context(norm, words, i):
-                        continue
-                    hits.append(
-                        Hit("nama", mask_name(self._display[key]), words[i][1], words[i + n - 1][2])
-                    )
-                    matched = n
+        n_tokens = len(folded)
+        next_free = 0
+        for i, word in enumerate(folded):
+            if i < next_free:
+                continue
+            node = root.get(word)
+            if node is None:
+                continue
+            best: tuple[int, str] | None = None
+            j = i
+            while True:
+                display = node.get(_END)
+                if display is not None and (
+                    j > i or self._single_word_in_context(norm, tokens, folded, i)
+                ):
+                    best = (j, display)  # the longest name wins
+                if j + 1 >= n_tokens:
                     break
-            i += matched or 1
+                nxt = node.get(folded[j + 1])
+                if nxt is None or not _NAME_GAP.match(
+                    norm[tokens[j].end() : tokens[j + 1].start()]
+                ):
+                    break
+                node, j = nxt, j + 1
+            if best is not None:
+                end, display = best
+                hits.append(Hit("nama", mask_name(display), tokens[i].start(), tokens[end].end()))
+                next_free = end + 1
         return hits
 
-    def _single_word_in_context(self, norm: str, words: list[tuple[str, int, int]], i: int) -> bool:
+    def _single_word_in_context(
+        self, norm: str, tokens: list[re.Match[str]], folded: list[str], i: int
+    ) -> bool:
         """A one-word name counts only after an honorific ("Sdr. Sutrisno", "Ibu Endah").
 
         One-word names are often ordinary words too ("Hari" in "hari kerja", "Bagus", "Ilham"),
@@ -1003,12 +1016,11 @@ class PersonalDataGate:
         """
         if self.single_word_names == "anywhere":
             return True
-        first = norm[words[i][1]]
-        if not first.isupper():
+        if not norm[tokens[i].start()].isupper():
             return False
-        if i == 0 or words[i - 1][0] not in HONORIFICS:
+        if i == 0 or folded[i - 1] not in HONORIFICS:
             return False
-        return bool(_NAME_GAP.match(norm[words[i - 1][2] : words[i][1]]))
+        return bool(_NAME_GAP.match(norm[tokens[i - 1].end() : tokens[i].start()]))
 
     def scrub(self, text: object, replacement: str = "[disamarkan]") -> object:
         """``text`` with every hit replaced (for free text that must appear in a forum table)."""
