@@ -189,13 +189,19 @@ def activity_summary(
     out = out.merge(days_reported.reset_index(), on=keys, how="left")
     out["hari_melapor"] = out["hari_melapor"].fillna(0).astype(np.int64)
     # working days of each month inside the observation window, per OPD calendar
-    wdays = []
-    for code, month in zip(out["kode_opd"], out["bulan"], strict=True):
-        start = max(month, window_start.normalize())
-        end = min(month + pd.offsets.MonthEnd(0), window_end.normalize())
-        cal = _calendar_of(calendar, code)
-        wdays.append(cal.busday_count(start, end + pd.Timedelta(days=1)) if end >= start else 0)
-    out["hari_kerja_bulan"] = np.asarray(wdays, dtype=np.int64)
+    month = out["bulan"].to_numpy().astype("datetime64[D]")
+    month_end = (out["bulan"] + pd.offsets.MonthEnd(0)).to_numpy().astype("datetime64[D]")
+    lo = np.maximum(month, np.datetime64(window_start.date()))
+    hi = np.minimum(month_end, np.datetime64(window_end.date())) + np.timedelta64(1, "D")
+    wdays = np.zeros(len(out), dtype=np.int64)
+    codes = out["kode_opd"].to_numpy()
+    by_cal: dict[WorkCalendar, list[str]] = {}
+    for code in pd.unique(codes):
+        by_cal.setdefault(_calendar_of(calendar, code), []).append(code)
+    for cal, members in by_cal.items():
+        mask = np.isin(codes, members) & (hi > lo)
+        wdays[mask] = cal.busday_count(lo[mask], hi[mask])
+    out["hari_kerja_bulan"] = wdays
     out["n_pegawai"] = out["kode_opd"].map(headcount).fillna(0).astype(np.int64)
     denom = out["n_pegawai"] * out["hari_kerja_bulan"]
     with np.errstate(invalid="ignore", divide="ignore"):
