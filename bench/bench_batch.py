@@ -1,0 +1,263 @@
+"""Batch benchmark (issue 7 item 3, issue 4 performance): ``kinerja batch`` vs a sequential
+``papermill`` CLI loop vs the floor.
+
+Per round (rounds are interleaved: floor, batch, loop, then again):
+
+floor
+    In one fresh process: in-process ``papermill.execute_notebook`` of ``bench/_work/floor.ipynb``
+    — the report notebook's parameters cell plus one cell with the report's imports
+    (:data:`FLOOR_IMPORTS`: ``kinerja.report`` and the modules it imports when it runs,
+    matplotlib, ipywidgets, pyarrow) and nothing else — once untimed (bytecode/disk cache), then
+    ``floor_runs`` timed. Floor per notebook = the median. In-process is what the batch workers
+    do, so this is the stricter (smaller) floor; the CLI adds interpreter start.
+batch
+    ``kinerja.batch.run_batch(data, out, opd=codes, jobs=cores, include_city=False,
+    rekap=False)`` in a fresh process (timed as a whole, interpreter start included, like the
+    CLI): the OPD reports only (the papermill loop runs no city overview and writes no
+    workbook), but including the batch's own extras (cache check, HTML + slides export,
+    manifest, index). The prepared cache under ``<out>/_cache`` exists before the first timed
+    round (built by an untimed warm-up batch of one OPD), so every timed batch **reuses** it
+    (hash check included) — the same cache the loop reads.
+loop
+    ``papermill notebooks/laporan_opd.ipynb OUT -r kode_opd K -r periode P -r audience A
+    -r cache_dir C -r params_dir D --cwd notebooks --execution-timeout T`` per OPD, one after
+    the other, with the parameters the batch recorded in its manifest for that OPD.
+
+Ratios: ``batch_over_floor = batch / (n × floor ÷ cores)`` (target ≤ 1.3) and
+``batch_speedup_vs_papermill_loop = loop / batch`` (target ≥ 1.8).
+
+    .venv/bin/python bench/bench_batch.py --opd-limit 4 --rounds 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+WORK = BENCH / "_work"
+NOTEBOOK = ROOT / "notebooks" / "laporan_opd.ipynb"
+SAMPLE = ROOT / "data" / "sampel"
+BIN = ROOT / ".venv" / "bin"
+
+#: The report notebook's imports without its computation (kinerja.report imports these lazily
+#: when ``show_laporan_opd`` runs; see the function-level imports in kinerja/report.py).
+FLOOR_IMPORTS = (
+    "import kinerja.report as laporan\n"
+    "import kinerja.charts, kinerja.dataset, kinerja.privacy, kinerja.formatting\n"
+    "import kinerja.survey, kinerja.skp, kinerja.service, kinerja.complaints, kinerja.training\n"
+    "import matplotlib.pyplot as plt\n"
+    "import ipywidgets\n"
+    "import pyarrow.parquet"
+)
+
+
+def floor_notebook(path: Path) -> Path:
+    """Write the floor notebook: the report's parameters cell + the imports cell."""
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    params = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    out = nbformat.v4.new_notebook(metadata=nb.metadata)
+    out.cells = [params[0], nbformat.v4.new_code_cell(FLOOR_IMPORTS)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(out, path)
+    return path
+
+
+def _floor_child(nb: str, runs: int, params_json: str) -> None:
+    """Untimed warm-up then ``runs`` timed in-process executions of the floor notebook."""
+    import papermill as pm
+
+    sys.path.insert(0, str(ROOT))
+    from kinerja import jupyter_patch
+
+    jupyter_patch.apply()  # as the batch workers do
+    params = json.loads(params_json)
+    out = Path(nb).with_name("floor-out.ipynb")
+    kw = dict(
+        parameters=params,
+        kernel_name="python3",
+        progress_bar=False,
+        execution_timeout=600,
+        cwd=str(NOTEBOOK.parent),
+    )
+    pm.execute_notebook(nb, str(out), **kw)  # warm-up, untimed
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        pm.execute_notebook(nb, str(out), **kw)
+        times.append(time.perf_counter() - t0)
+    print(json.dumps({"times": times}))
+
+
+def _batch_child(data: str, out: str, codes_json: str, jobs: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    from kinerja.batch import run_batch
+
+    res = run_batch(
+        data,
+        out,
+        opd=json.loads(codes_json),
+        jobs=jobs,
+        include_city=False,
+        rekap=False,
+        progress=False,
+        echo=False,
+        timeout=900,
+    )
+    status: dict[str, int] = {}
+    errors = []
+    for r in res.results:
+        status[r["status"]] = status.get(r["status"], 0) + 1
+        if r.get("error"):
+            errors.append(f"{r['kode_opd']}: {r['error'][:300]}")
+    params = {r["kode_opd"]: r["parameters"] for r in res.results}
+    print(json.dumps({"status": status, "errors": errors[:5], "parameters": params}))
+
+
+def _run(cmd: list[str], env: dict[str, str] | None, timeout: float = 7200) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
+    wall = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} gagal ({r.returncode}):\n{r.stderr[-3000:]}")
+    return wall, r.stdout
+
+
+def _last_json(text: str) -> dict[str, Any]:
+    return json.loads([ln for ln in text.splitlines() if ln.startswith("{")][-1])
+
+
+def opd_codes(data: Path) -> list[str]:
+    """OPD codes of the data folder, in file order."""
+    sys.path.insert(0, str(ROOT))
+    import pandas as pd
+
+    return pd.read_csv(data / "opd.csv", dtype=str)["kode_opd"].str.strip().tolist()
+
+
+def bench_batch(
+    *,
+    data: Path = SAMPLE,
+    opd_limit: int | None = None,
+    rounds: int = 1,
+    floor_runs: int = 5,
+    jobs: int | None = None,
+    env: dict[str, str] | None = None,
+    progress: Any = None,
+    work: Path = WORK / "batch",
+) -> dict[str, Any]:
+    """Measure floor, batch and loop (scratch files under ``work``); return figures and the two
+    ratios."""
+    say = progress or (lambda m: None)
+    jobs = jobs or os.cpu_count() or 1
+    me = str(Path(__file__).resolve())
+    py = sys.executable
+    all_codes = opd_codes(data)
+    codes = all_codes[:opd_limit] if opd_limit else all_codes
+    out = work / "out"
+    # untimed warm-up: builds (or reuses) the prepared cache and records the parameters
+    _, txt = _run([py, me, "--batch-child", str(data), str(out), json.dumps(codes[:1]), "1"], env)
+    warm = _last_json(txt)
+    fnb = floor_notebook(work / "floor.ipynb")
+    p0 = warm["parameters"][codes[0]]
+    floor_s: list[float] = []
+    batch_s: list[float] = []
+    loop_s: list[float] = []
+    status: dict[str, int] = {}
+    errors: list[str] = []
+    loop_fail = 0
+    for i in range(rounds):
+        _, txt = _run([py, me, "--floor-child", str(fnb), str(floor_runs), json.dumps(p0)], env)
+        floor_s += _last_json(txt)["times"]
+        say(f"floor ronde {i + 1}: median {statistics.median(floor_s):.2f} s")
+        wall, txt = _run(
+            [py, me, "--batch-child", str(data), str(out), json.dumps(codes), str(jobs)], env
+        )
+        res = _last_json(txt)
+        batch_s.append(wall)
+        for k, v in res["status"].items():
+            status[k] = status.get(k, 0) + v
+        errors = errors or res["errors"]
+        say(f"batch ronde {i + 1}: {wall:.1f} s ({res['status']})")
+        t0 = time.perf_counter()
+        for code in codes:
+            p = res["parameters"][code]
+            cmd = [str(BIN / "papermill"), str(NOTEBOOK), str(work / "loop-out.ipynb")]
+            for k, v in p.items():
+                if v is not None:
+                    cmd += ["-r", k, str(v)]
+            cmd += ["--cwd", str(NOTEBOOK.parent), "--execution-timeout", "900"]
+            cmd += ["--no-progress-bar", "-k", "python3"]
+            r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+            loop_fail += r.returncode != 0
+        loop_s.append(time.perf_counter() - t0)
+        say(f"loop papermill ronde {i + 1}: {loop_s[-1]:.1f} s")
+
+    def summ(v: list[float]) -> dict[str, float]:
+        return {"median": statistics.median(v), "min": min(v), "max": max(v), "n": len(v)}
+
+    n = len(codes)
+    floor_med = statistics.median(floor_s)
+    bound = n * floor_med / jobs
+    return {
+        "data": str(data.relative_to(ROOT)) if data.is_relative_to(ROOT) else str(data),
+        "n_opd_total": len(all_codes),
+        "n_notebooks": n,
+        "subset": n < len(all_codes),
+        "jobs": jobs,
+        "rounds": rounds,
+        "floor_per_notebook_s": summ(floor_s),
+        "floor_bound_s": bound,
+        "batch_s": summ(batch_s),
+        "papermill_loop_s": summ(loop_s),
+        "batch_status": status,
+        "batch_errors_sample": errors,
+        "papermill_loop_failures": loop_fail,
+        "batch_over_floor": statistics.median(batch_s) / bound,
+        "batch_over_floor_range": [min(batch_s) / bound, max(batch_s) / bound],
+        "batch_speedup_vs_papermill_loop": statistics.median(loop_s) / statistics.median(batch_s),
+        "floor_imports": FLOOR_IMPORTS,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(SAMPLE))
+    ap.add_argument("--opd-limit", type=int, default=None)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--floor-runs", type=int, default=5)
+    ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--floor-child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--batch-child", nargs=4, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.floor_child:
+        _floor_child(a.floor_child[0], int(a.floor_child[1]), a.floor_child[2])
+        return 0
+    if a.batch_child:
+        d, o, c, j = a.batch_child
+        _batch_child(d, o, c, int(j))
+        return 0
+    res = bench_batch(
+        data=Path(a.data).resolve(),
+        opd_limit=a.opd_limit,
+        rounds=a.rounds,
+        floor_runs=a.floor_runs,
+        jobs=a.jobs,
+        progress=print,
+    )
+    print(json.dumps(res, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

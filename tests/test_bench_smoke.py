@@ -1,0 +1,93 @@
+"""The benchmark results writer: required keys, null for what was not measured (no timings)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import run as bench_run  # noqa: E402
+
+
+def _meta() -> dict:
+    return {
+        "mode": "quick",
+        "date": "2026-01-01 00:00:00 UTC",
+        "machine": "test",
+        "load_avg_start": [0.0, 0.0, 0.0],
+        "load_avg_end": [0.0, 0.0, 0.0],
+        "git_commit": "abc",
+        "versions_kinerja": {},
+        "versions_pm4py": None,
+        "openblas": {},
+        "settings": {},
+        "duration_s": 1.0,
+    }
+
+
+def _stats(median: float, lo: float | None = None, hi: float | None = None) -> dict:
+    return {"median": median, "min": lo if lo is not None else median, "max": hi or median}
+
+
+def test_empty_sections_give_all_keys_null() -> None:
+    head = bench_run.headline({})
+    assert set(head) == set(bench_run.REQUIRED_KEYS)
+    assert all(v is None for v in head.values())
+
+
+def test_failed_section_gives_null_not_a_number() -> None:
+    head = bench_run.headline({"bottleneck": {"error": "boom"}, "voila": None})
+    assert head["bottleneck_speedup_vs_pm4py_1m"] is None
+    assert head["voila_redraw_ms"] is None
+
+
+def test_headline_ratios_from_medians() -> None:
+    run = {"runs": 5, "cpu_s": _stats(1), "peak_rss_gb": _stats(1.0, 0.9, 1.5)}
+    sections = {
+        "bottleneck": {
+            "1000000": {
+                "kinerja": {**run, "wall_s": _stats(0.5, 0.4, 0.9)},
+                "pm4py": {**run, "wall_s": _stats(3.0, 2.0, 4.0)},
+            },
+            # 10 M measured for kinerja only (no pm4py): speedup null, RSS = max of the runs
+            "10000000": {"kinerja": {**run, "wall_s": _stats(5.0)}},
+        },
+        "batch": {"batch_over_floor": 1.25, "batch_speedup_vs_papermill_loop": 2.0},
+        "voila": {"summary": {"voila_first_paint_cold_s": 1.5, "voila_redraw_ms": 120}},
+    }
+    head = bench_run.headline(sections)
+    assert head["bottleneck_speedup_vs_pm4py_1m"] == pytest.approx(6.0)
+    assert head["bottleneck_speedup_vs_pm4py_10m"] is None
+    assert head["peak_rss_gb_10m"] == pytest.approx(1.5)
+    assert head["load_validate_s"] is None
+    assert head["batch_over_floor"] == pytest.approx(1.25)
+    assert head["voila_first_paint_preheated_s"] is None
+    assert head["voila_redraw_ms"] == pytest.approx(120.0)
+    assert bench_run.target_met("bottleneck_speedup_vs_pm4py_1m", 6.0) is True
+    assert bench_run.target_met("batch_over_floor", 1.25) is True
+    assert bench_run.target_met("voila_redraw_ms", 301.0) is False
+    assert bench_run.target_met("load_validate_s", 3.0) is None
+    assert bench_run.target_met("voila_redraw_ms", None) is None
+
+
+def test_write_results_json_has_null_and_markdown_says_so(tmp_path: Path) -> None:
+    results = {
+        "meta": _meta(),
+        "results": bench_run.headline({}),
+        "targets": {},
+        "sections": {"batch": {"error": "RuntimeError: x"}},
+        "notes": ["Bagian batch gagal: RuntimeError: x"],
+    }
+    js, md = bench_run.write_results(results, tmp_path)
+    data = json.loads(js.read_text(encoding="utf-8"))
+    for k in bench_run.REQUIRED_KEYS:
+        assert k in data["results"]
+        assert data["results"][k] is None
+    text = md.read_text(encoding="utf-8")
+    assert "| `batch_over_floor` | null |" in text
+    assert "Bagian batch gagal" in text
+    assert "—" in bench_run.render_table(bench_run.table_rows(results))
