@@ -521,3 +521,14 @@ def test_fullwidth_digits_in_a_number_column(tmp_path):
     ds = load(tmp_path)
     _check_invariants(ds, "standar_layanan", None)
     assert ds.summary.set_index("table").loc["standar_layanan", "read"] == 2
+
+
+def test_nip_with_a_birth_year_before_1677(tmp_path):
+    """A typo such as 1019 for 1979 in the birth year: quarantine the row, do not crash
+    (pandas nanosecond timestamps start in 1677)."""
+    _write_base(tmp_path)
+    with (tmp_path / "pegawai.csv").open("a", encoding="utf-8") as fh:
+        fh.write("101901011990011001,Pegawai Salah Ketik,1.01,Analis,pelaksana,III/a,PNS,L\n")
+    ds = load(tmp_path)
+    _check_invariants(ds, "pegawai", None)
+    assert ds.summary.set_index("table").loc["pegawai", "quarantined"] == 1
