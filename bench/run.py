@@ -362,6 +362,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     settings = {
         "sizes": sizes,
         "runs": args.runs,
+        "runs_10m": args.runs_10m,
         "bh_sizes": args.bh_sizes,
         "bh_runs": args.bh_runs,
         "load_runs": args.load_runs if full or args.load else 0,
@@ -388,8 +389,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     def bottleneck() -> dict[str, Any]:
         out: dict[str, Any] = {}
         for n in sizes:
+            runs = args.runs_10m if (n >= 10_000_000 and args.runs_10m) else args.runs
             out[str(n)] = bench_pm4py.bench_size(
-                n, engines, args.runs, pm4py=pm4py_py, env=env, progress=say
+                n, engines, runs, pm4py=pm4py_py, env=env, progress=say
             )
         for n in args.bh_sizes:
             if pm4py_py is None:
@@ -500,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.set_defaults(mode="quick")
     ap.add_argument("--sizes", type=int, nargs="+", default=None, help="ukuran log (peristiwa)")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs-10m", type=int, default=None, help="putaran untuk log ≥ 10 M")
     ap.add_argument("--bh-sizes", type=int, nargs="*", default=None)
     ap.add_argument("--bh-runs", type=int, default=5)
     ap.add_argument("--load", action="store_true", help="jalankan load juga pada --quick")
