@@ -330,7 +330,10 @@ def line_chart(
         ax.set_ylabel(y_label)
         ax.grid(axis="x", visible=False)
         lo, hi = ax.get_ylim()
-        ax.set_ylim(min(0, lo), hi * 1.05 if hi > 0 else 1)
+        if percent:
+            ax.set_ylim(min(0, lo), max(100.0, hi))
+        else:
+            ax.set_ylim(min(0, lo), hi * 1.05 if hi > 0 else 1)
         if reference is not None:
             ax.axhline(
                 reference, color=REFERENCE, linestyle="--", linewidth=1.3, label=reference_label

@@ -287,7 +287,8 @@ def render_table(
                 if shown_text == SUPPRESSED_MARK and c.kind != "text":
                     n_hidden += 1
             texts.append(shown_text)
-            cells.append(f'<td style="{_TD.format(align=align)}">{html.escape(shown_text)}</td>')
+            style = _TD.format(align=align) + (";white-space:nowrap" if c.kind != "text" else "")
+            cells.append(f'<td style="{style}">{html.escape(shown_text)}</td>')
         rows_html.append("<tr>" + "".join(cells) + "</tr>")
         text_rows.append(" | ".join(texts))
     if max_rows is not None and len(df) > max_rows:
@@ -1520,8 +1521,8 @@ def _impact_blocks(data: ReportData, *, kode_opd: str, periode: Periode) -> list
                 Col("rata_kontrol_sebelum", "OPD lain sebelum", "number", 1),
                 Col("rata_kontrol_sesudah", "OPD lain sesudah", "number", 1),
                 Col("estimate", "Perkiraan selisih-dari-selisih", "delta", 1),
-                Col("ci_low", "Selang 95% bawah", "number", 1),
-                Col("ci_high", "Selang 95% atas", "number", 1),
+                Col("ci_low", "Selang 95% bawah", "delta", 1),
+                Col("ci_high", "Selang 95% atas", "delta", 1),
             ],
             title="Perkiraan perubahan waktu layanan yang menyertai pelatihan",
             source=src,
@@ -1590,6 +1591,7 @@ def _impact_result(
 
 
 def _compute_impact(data: ReportData, kode_opd: str, wave: pd.Series) -> pd.DataFrame | None:
+    """DiD of the lead time (and, where the comparison OPDs have it, of the bottleneck stage)."""
     from kinerja.impact import training_impact
 
     allt = data.metric("service", None)
@@ -1599,23 +1601,28 @@ def _compute_impact(data: ReportData, kode_opd: str, wave: pd.Series) -> pd.Data
         tahap = str(
             hb.groupby("tahap_hambatan")["n_permohonan_dasar"].sum().sort_values().index[-1]
         )
+    common = {
+        "treated_opd": kode_opd,
+        "wave_start": wave["wave_start"],
+        "wave_end": wave["wave_end"],
+        "window_days": IMPACT_WINDOW_DAYS,
+    }
     try:
-        table = training_impact(
-            allt["permohonan"],
-            treated_opd=kode_opd,
-            wave_start=wave["wave_start"],
-            wave_end=wave["wave_end"],
-            stages=allt["peristiwa"] if tahap else None,
-            tahap=tahap,
-            window_days=IMPACT_WINDOW_DAYS,
-        )
+        table = training_impact(allt["permohonan"], **common)
     except ValueError:  # a cell without requests: no comparison possible
         return None
     labels = {"hari_kerja": "Waktu layanan (hari kerja)"}
     if tahap:
-        labels[f"jam_{tahap}"] = f"Jam di tahap {tahap}"
-    table = table.assign(label=table["ukuran"].map(labels).fillna(table["ukuran"]))
-    return table
+        # the stage outcome needs the stage in the comparison OPDs too; without it, no row
+        try:
+            stage = training_impact(
+                allt["permohonan"], stages=allt["peristiwa"], tahap=tahap, outcomes=(), **common
+            )
+            table = pd.concat([table, stage], ignore_index=True)
+            labels[f"jam_{tahap}"] = f"Jam di tahap {tahap}"
+        except ValueError:
+            pass
+    return table.assign(label=table["ukuran"].map(labels).fillna(table["ukuran"]))
 
 
 @_metric("waves")
@@ -3705,11 +3712,23 @@ def _fact_impact(data: ReportData, kode: str, per: Periode, audience: Audience) 
     if res is None:
         return []
     wave, table = res
-    r = table.iloc[-1]
-    arah = "berkurang" if r["estimate"] < 0 else "bertambah"
-    return [
-        f"Sesudah gelombang pelatihan {fmt_date(wave['wave_start'])}–{fmt_date(wave['wave_end'])}, "
-        f"{r['label'].lower()} {arah} {fmt_number(abs(r['estimate']), 1)} dibanding perubahan di "
-        f"OPD lain (selang 95%: {fmt_number(r['ci_low'], 1)} sampai {fmt_number(r['ci_high'], 1)}); "
-        "ini keterkaitan, bukan bukti sebab-akibat."
-    ]
+    facts = []
+    for r in table.itertuples(index=False):
+        if r.ukuran == "hari_kerja":
+            what, unit = "rata-rata waktu layanan OPD ini", "hari kerja"
+        else:
+            what, unit = f"rata-rata jam di tahap {r.ukuran.removeprefix('jam_')}", "jam"
+        arah = "turun" if r.estimate < 0 else "naik"
+        facts.append(
+            f"Sesudah gelombang pelatihan {fmt_date(wave['wave_start'])}–"
+            f"{fmt_date(wave['wave_end'])}, {what} {arah} {fmt_number(abs(r.estimate), 1)} "
+            f"{unit} lebih banyak daripada perubahan di OPD lain (selang 95%: "
+            f"{_signed(r.ci_low, 1)} sampai {_signed(r.ci_high, 1)} {unit}); ini keterkaitan, "
+            "bukan bukti sebab-akibat."
+        )
+    return facts[:1]
+
+
+def _signed(value: float, decimals: int) -> str:
+    """A number with a typographic minus (``−3,5``), as in the tables' ``delta`` columns."""
+    return _format_value(value, Col("x", "x", "delta", decimals)).lstrip("+")

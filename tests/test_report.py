@@ -29,9 +29,7 @@ def sample_dataset(tmp_path_factory):
 
 
 def _gate(pegawai) -> PersonalDataGate:
-    # "hari" is an Indonesian word ("hari kerja") and, in the sample, also a one-word name
-    # ("Hari, S.H."); the report must be allowed to say "hari kerja".
-    return PersonalDataGate.from_pegawai(pegawai, ignore_words=("hari",))
+    return PersonalDataGate.from_pegawai(pegawai)
 
 
 def _html(items) -> str:
