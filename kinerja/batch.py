@@ -377,6 +377,52 @@ def _error_summary(exc: BaseException, timeout: int) -> str:
     return f"{name}: {text[0] if text else ''}"[:500]
 
 
+_GATES: dict[tuple[str, str, str | None], Any] = {}
+
+
+def _read_pegawai(cache_dir: str) -> Any:
+    import pandas as pd
+
+    path = Path(cache_dir) / "tables" / "pegawai.parquet"
+    if path.is_file():  # only the one table, not the whole dataset
+        return pd.read_parquet(path, columns=["nip", "nama", "kode_opd"])
+    pegawai = _from_cache(Path(cache_dir)).get("pegawai")
+    if pegawai is None:
+        raise BatchError(
+            "tabel pegawai tidak ada di cache: gerbang data pribadi tidak dapat dibuat"
+        )
+    return pegawai
+
+
+def _gate(cache_dir: str, audience: str, kode_opd: str | None) -> Any:
+    """The personal-data gate of one report (kinerja.privacy), cached per worker process.
+
+    ``forum``: every NIP and name in ``pegawai``. ``internal``: people of other OPDs only; an OPD
+    without staff in ``pegawai`` gets the forum gate (the strictest).
+    """
+    from kinerja.privacy import PersonalDataGate
+
+    key = (cache_dir, audience, kode_opd if audience == "internal" else None)
+    if key not in _GATES:
+        pegawai = _read_pegawai(cache_dir)
+        gate = None
+        if audience == "internal" and kode_opd is not None:
+            with contextlib.suppress(ValueError):
+                gate = PersonalDataGate.for_internal(pegawai, kode_opd)
+        if gate is None:
+            gate = PersonalDataGate.from_pegawai(pegawai)
+        _GATES.clear()  # one cache at a time; a worker serves one batch
+        _GATES[key] = gate
+    return _GATES[key]
+
+
+def _write_output(path: Path, text: str, gate: Any, out: Path) -> None:
+    """Write one forum/internal output through the personal-data gate (atomic)."""
+    from kinerja.privacy import gated_write
+
+    gated_write(path, text, gate, audience=gate.audience, root=out)
+
+
 def run_one(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:
     """Execute one report notebook with Papermill and export it; never raises for notebook faults.
 
@@ -427,24 +473,37 @@ def run_one(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:  # the report fails, the batch goes on
         error = exc
     try:
+        # every output passes the personal-data gate before it is written (issue 6, item 3)
+        audience = "internal" if task.parameters.get("audience") == "internal" else "forum"
+        gate = _gate(task.parameters["cache_dir"], audience, task.kode_opd)
         if tmp.exists():
-            os.replace(tmp, ipynb)
+            from kinerja.privacy import gated_replace
+
+            gated_replace(tmp, ipynb, gate, audience=gate.audience, root=out)
             res.files["ipynb"] = ipynb.relative_to(out.resolve()).as_posix()
         if error is None:
             import nbformat
 
-            from kinerja.export import suppressed_cells, write_exports
+            from kinerja.export import export_html, export_slides, suppressed_cells
 
             nb = nbformat.read(ipynb, as_version=4)
             res.suppressed_cells = suppressed_cells(nb)
-            write_exports(nb, html_path, slides, title=task.title)
+            _write_output(html_path, export_html(nb, title=task.title), gate, out)
+            _write_output(slides, export_slides(nb, title=task.title), gate, out)
             res.files["html"] = html_path.relative_to(out.resolve()).as_posix()
             res.files["slides"] = slides.relative_to(out.resolve()).as_posix()
             res.status = STATUS_OK
         else:
             res.error = _error_summary(error, task.timeout)
     except Exception as exc:
-        res.error = "ekspor gagal: " + _error_summary(exc, task.timeout)
+        if type(exc).__name__ == "PersonalDataLeak":
+            res.error = str(exc)[:800]
+        else:
+            res.error = ("ekspor gagal: " if error is None else "") + _error_summary(
+                exc, task.timeout
+            )
+        if error is not None:
+            res.error = f"{_error_summary(error, task.timeout)}; {res.error}"
     finally:
         tmp.unlink(missing_ok=True)
         if res.status != STATUS_OK:
@@ -452,6 +511,8 @@ def run_one(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:
                 stale.unlink(missing_ok=True)
             res.files.pop("html", None)
             res.files.pop("slides", None)
+            if "ipynb" not in res.files:
+                ipynb.unlink(missing_ok=True)  # never leave an executed notebook of an old run
     res.ended = _now()
     res.duration_s = round(time.perf_counter() - t0, 3)
     return asdict(res)
@@ -783,8 +844,12 @@ def run_batch(
     if include_city:
         _check_notebook(nb_city)
     _check_writable(out)
-    timeout = int(timeout or defaults["notebook_timeout"])
-    jobs = int(jobs or defaults["jobs"] or os.cpu_count() or 1)
+    timeout = int(timeout if timeout is not None else defaults["notebook_timeout"])
+    jobs = int(jobs if jobs is not None else (defaults["jobs"] or os.cpu_count() or 1))
+    if timeout < 1:
+        raise BatchError(f"batas waktu per notebook harus >= 1 detik, bukan {timeout}")
+    if jobs < 1:
+        raise BatchError(f"jumlah proses (--jobs) harus >= 1, bukan {jobs}")
 
     try:
         # quarantined rows hold personal data: they stay in the cache (and `kinerja validate`),
@@ -952,6 +1017,13 @@ def run_batch(
         )
         _atomic_write_text(index_path, _render_index(manifest, names))
 
+    # error texts reach index.html and manifest.json: scrub personal data out of them
+    try:
+        scrub = _gate(str(cache.path), "forum", None).scrub
+    except Exception as exc:
+        raise BatchError(f"gerbang data pribadi tidak dapat disiapkan: {exc}") from None
+    for r in results.values():
+        r["error"] = scrub(r["error"])
     write_state()
     echo_fn = _make_echo(echo)
     backend: Any = (
@@ -961,6 +1033,7 @@ def run_batch(
     interrupted = False
     try:
         for task, res in backend.run(tasks):
+            res["error"] = scrub(res["error"])
             results[task.key] = res
             write_state()
             bar.update(1)
@@ -1009,8 +1082,11 @@ def _rekap_step(cache: CacheInfo, out: Path, periode: str, pdir: Path) -> dict[s
     path = _inside(out, out / "rekap.xlsx")
     tmp = path.with_name(f".rekap.{uuid.uuid4().hex[:8]}.tmp.xlsx")
     try:
+        from kinerja.privacy import gated_replace
+
         _call_rekap(_from_cache(cache.path), tmp, periode=periode, params_dir=pdir)
-        os.replace(tmp, path)
+        # the workbook is a forum output too: it passes the personal-data gate
+        gated_replace(tmp, path, _gate(str(cache.path), "forum", None), audience="forum", root=out)
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         return {"status": STATUS_FAILED, "error": f"{type(exc).__name__}: {exc}"[:500]}
@@ -1078,12 +1154,20 @@ _STATUS_LABEL = {
 }
 
 
+def _fmt_time(iso: object) -> str:
+    try:
+        return dt.datetime.fromisoformat(str(iso)).strftime("%d-%m-%Y %H:%M")
+    except ValueError:
+        return str(iso)
+
+
 def _render_index(manifest: dict[str, Any], names: dict[str, str | None]) -> str:
     """The offline index page (Indonesian; every value escaped)."""
     esc = html.escape
     params = manifest["parameters"]
     rows = []
-    for r in manifest["notebooks"]:
+    ordered = sorted(manifest["notebooks"], key=lambda r: r.get("kind") != "kota")
+    for r in ordered:
         files = r.get("files") or {}
         links = []
         for kind, label in (("html", "Laporan"), ("slides", "Salindia"), ("ipynb", "Notebook")):
@@ -1130,6 +1214,7 @@ def _render_index(manifest: dict[str, Any], names: dict[str, str | None]) -> str
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; }}
+td:nth-child(4) {{ white-space: nowrap; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .4rem .5rem; text-align: left; vertical-align: top; }}
 th {{ background: #f3f3f3; }}
 tr.gagal td {{ background: #fff1f0; }}
@@ -1141,7 +1226,7 @@ tr.gagal td {{ background: #fff1f0; }}
 <h1>Laporan kinerja OPD Kota Salatiga</h1>
 {banner}
 <p class="ringkas">Periode {esc(str(params.get("periode")))} · audiens {esc(str(params.get("audience")))}
-· status batch: {esc(status_text)} · mulai {esc(str(manifest.get("started")))}</p>
+· status batch: {esc(status_text)} · mulai {esc(_fmt_time(manifest.get("started")))}</p>
 <p>{summary["ok"]} berhasil, {summary["gagal"]} gagal, {summary["tidak_selesai"]} belum/tidak selesai
 dari {summary["total"]} laporan.</p>
 {rekap_html}
@@ -1182,6 +1267,9 @@ def cli_batch(args: Any) -> int:
     except BatchError as exc:
         print(f"Batch tidak dapat dijalankan: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # during loading, before any report ran
+        print("Batch dihentikan sebelum laporan dijalankan.", file=sys.stderr)
+        return 130
     except OSError as exc:
         print(_os_message(exc, "Batch berhenti"), file=sys.stderr)
         return 2

@@ -241,54 +241,57 @@ def test_readonly_output_folder_gives_clear_message(tmp_path, params_dir, monkey
         out.chmod(0o700)
 
 
-def test_disk_full_during_export_fails_that_report_cleanly(tmp_path, monkeypatch):
-    import kinerja.export
-
-    def full(*a, **k):
-        raise OSError(errno.ENOSPC, "No space left on device", "x.html")
-
-    monkeypatch.setattr(kinerja.export, "write_exports", full)
-    out = tmp_path / "out"
-    (out / "opd").mkdir(parents=True)
-    (out / "opd" / "OKA.html").write_text("laporan lama")  # stale page of an earlier run
-    task = batch.NotebookTask(
-        key="opd/OKA",
+def _task(out, cache, code="OKA", notebook="ok.ipynb", audience="forum"):
+    return batch.NotebookTask(
+        key=f"opd/{code}",
         kind="opd",
-        kode_opd="OKA",
+        kode_opd=code,
         title="Uji",
-        notebook=str(NB / "ok.ipynb"),
-        parameters={"kode_opd": "OKA"},
-        ipynb=str(out / "opd" / "OKA.ipynb"),
-        html=str(out / "opd" / "OKA.html"),
-        slides=str(out / "opd" / "OKA.slides.html"),
+        notebook=str(NB / notebook),
+        parameters={"kode_opd": code, "audience": audience, "cache_dir": str(cache)},
+        ipynb=str(out / "opd" / f"{code}.ipynb"),
+        html=str(out / "opd" / f"{code}.html"),
+        slides=str(out / "opd" / f"{code}.slides.html"),
         out_dir=str(out),
         timeout=60,
         cwd=str(NB),
     )
-    res = batch.run_one(task)
+
+
+def test_disk_full_during_export_fails_that_report_cleanly(tmp_path, monkeypatch):
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", "x.html")
+
+    out = tmp_path / "out"
+    out.mkdir()
+    cache = prepare_cache(DATA, out).path
+    monkeypatch.setattr(batch, "_write_output", full)
+    (out / "opd").mkdir()
+    (out / "opd" / "OKA.html").write_text("laporan lama")  # stale page of an earlier run
+    res = batch.run_one(_task(out, cache))
     assert res["status"] == "gagal" and "ruang disk penuh" in res["error"]
     assert (out / "opd" / "OKA.ipynb").is_file()
     assert not (out / "opd" / "OKA.html").exists()  # no stale report left behind
     assert not list((out / "opd").glob(".*tmp*"))
 
 
+def test_personal_data_in_output_is_never_written(tmp_path, params_dir):
+    res = _run(tmp_path, params_dir, ["OKA", "LEAK1"], include_city=False)
+    by = {r["kode_opd"]: r for r in res.results}
+    assert by["OKA"]["status"] == "ok"
+    assert by["LEAK1"]["status"] == "gagal" and "data pribadi" in by["LEAK1"]["error"]
+    out = tmp_path / "out"
+    assert not list((out / "opd").glob("LEAK1*"))  # not even the executed notebook
+    for path in out.rglob("*"):
+        if path.is_file() and "_cache" not in path.parts and "_log" not in path.parts:
+            assert b"Pegawai Uji Satu" not in path.read_bytes(), path
+
+
 def test_run_one_refuses_paths_outside_out(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    task = batch.NotebookTask(
-        key="opd/x",
-        kind="opd",
-        kode_opd="x",
-        title="x",
-        notebook=str(NB / "ok.ipynb"),
-        parameters={},
-        ipynb=str(out / ".." / "luar.ipynb"),
-        html=str(out / "x.html"),
-        slides=str(out / "x.slides.html"),
-        out_dir=str(out),
-        timeout=60,
-        cwd=str(NB),
-    )
+    task = _task(out, out, code="x")
+    task.ipynb = str(out / ".." / "luar.ipynb")
     with pytest.raises(BatchError, match="di luar folder keluaran"):
         batch.run_one(task)
     assert not (tmp_path / "luar.ipynb").exists()
@@ -390,3 +393,39 @@ def test_dask_local_cluster(tmp_path, params_dir):
     man = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert man["parameters"]["executor"] == "dask"
     assert (tmp_path / "out" / "opd" / "OKA.html").is_file()
+
+
+def test_rekap_step_is_guarded_gated_and_reported(tmp_path, monkeypatch):
+    import types
+
+    out = tmp_path / "out"
+    out.mkdir()
+    cache = prepare_cache(DATA, out)
+    calls = []
+
+    def write_rekap(ds, path, *, periode):
+        calls.append(periode)
+        pd.DataFrame({"periode": [periode], "opd": [len(ds.get("opd"))]}).to_excel(
+            path, index=False
+        )
+
+    monkeypatch.setitem(
+        sys.modules, "kinerja.rekap", types.SimpleNamespace(write_rekap=write_rekap)
+    )
+    res = batch._rekap_step(cache, out, "2025", tmp_path)
+    assert res["status"] == "ok" and calls == ["2025"]
+    assert pd.read_excel(out / "rekap.xlsx")["periode"].astype(str).tolist() == ["2025"]
+    assert res["sha256"] == file_sha256(out / "rekap.xlsx")
+
+    def leaky(ds, path, *, periode):
+        pd.DataFrame({"nama": ["Pegawai Uji Dua"]}).to_excel(path, index=False)
+
+    monkeypatch.setitem(sys.modules, "kinerja.rekap", types.SimpleNamespace(write_rekap=leaky))
+    res = batch._rekap_step(cache, out, "2025", tmp_path)
+    assert res["status"] == "gagal" and "data pribadi" in res["error"]
+    # the earlier workbook is left untouched
+    assert pd.read_excel(out / "rekap.xlsx")["periode"].astype(str).tolist() == ["2025"]
+    assert not list(out.glob(".rekap*"))
+
+    monkeypatch.setitem(sys.modules, "kinerja.rekap", None)  # module absent
+    assert batch._rekap_step(cache, out, "2025", tmp_path)["status"] == "dilewati"

@@ -61,6 +61,9 @@ if kode_opd.startswith("SLOW"):
     time.sleep(600)
 if kode_opd.startswith("KILL"):
     os.kill(os.getpid(), 9)
+if kode_opd.startswith("LEAK"):
+    # a name from pegawai.csv, assembled so that the cell source itself does not contain it
+    print("Penanggung jawab:", " ".join(["Pegawai", "Uji", "Satu"]))
 """
 
 
