@@ -13,6 +13,11 @@ Definitions (the data contract, ``layanan`` and "Working days"):
   the latest ``selesai`` of the request's stages.
 - A request is **on time** (``tepat_waktu``) when ``hari_kerja <= jangka_waktu_hari_kerja``; NA
   when the service has no standard.
+- **Open requests**: a stage with ``mulai`` but no ``selesai`` is still in progress. Its request
+  is ``dalam_proses``: ``selesai``, ``hari_kerja`` and ``tepat_waktu`` are NA (not yet known),
+  it counts in ``n_permohonan`` and in the backlog, not in medians, P90 or the on-time share. The
+  open stage's processing time (and the wait after it) is NA; finished stages count as usual.
+  A missing ``mulai`` is an error.
 - **Waiting** before a stage (``tunggu_jam``) = its ``mulai`` minus the previous stage's ``selesai``,
   in hours; 0 for the first stage. When stages overlap (a stage starts before the previous one
   ended) the gap is negative and is counted as 0: overlap is not waiting. **Processing**
@@ -105,15 +110,20 @@ def _codes(values: pd.Series | pd.Index | np.ndarray) -> tuple[np.ndarray, pd.In
     return codes, pd.Index(uniques)
 
 
-def _ns(values: pd.Series, name: str) -> np.ndarray:
-    """datetime64 column → int64 nanoseconds; a missing value is an error."""
+_NAT = np.iinfo(np.int64).min
+
+
+def _ns(values: pd.Series, name: str, *, allow_missing: bool = False) -> np.ndarray:
+    """datetime64 column → int64 nanoseconds (NaT = int64 min); missing is an error unless allowed."""
     arr = values.to_numpy()
     if arr.dtype.kind != "M":
         arr = pd.to_datetime(values).to_numpy()
     if arr.dtype != np.dtype("datetime64[ns]"):
         arr = arr.astype("datetime64[ns]")
     out = arr.view(np.int64)
-    nat = out == np.iinfo(np.int64).min
+    if allow_missing:
+        return out
+    nat = out == _NAT
     if nat.any():
         first = values.index[np.flatnonzero(nat)[0]]
         raise ValueError(
@@ -243,7 +253,9 @@ class _Core:
     tahap: pd.Index
     mulai: np.ndarray  # ns, sorted
     selesai: np.ndarray
-    tunggu_ns: np.ndarray
+    tunggu_h: np.ndarray  # hours, NaN after an open stage
+    proses_h: np.ndarray  # hours, NaN for an open stage
+    open_req: np.ndarray  # request has a stage without selesai
     ids: pd.Index  # id_permohonan per request
     opd: np.ndarray  # OPD code per request
     opd_names: pd.Index
@@ -251,8 +263,8 @@ class _Core:
     svc_opd: np.ndarray  # per service: OPD code
     svc_jenis: pd.Index  # per service: jenis_layanan
     first_mulai: np.ndarray
-    last_selesai: np.ndarray
-    hari_kerja: np.ndarray
+    last_selesai: np.ndarray  # NaT (int64 min) for an open request
+    hari_kerja: np.ndarray  # float, NaN for an open request
     standar: np.ndarray  # float, NaN = no standard
     variant: np.ndarray
     variant_names: list[str]
@@ -337,7 +349,7 @@ def _core(layanan: pd.DataFrame, standar: pd.DataFrame | None, calendars: Calend
     n = len(layanan)
     rid, ids = _request_codes(layanan["id_permohonan"])
     m = _ns(layanan["mulai"], "mulai")
-    s = _ns(layanan["selesai"], "selesai")
+    s = _ns(layanan["selesai"], "selesai", allow_missing=True)
     order = _sort_events(rid, m, s)
     if order is not None:
         rid, m, s = rid[order], m[order], s[order]
@@ -368,14 +380,32 @@ def _core(layanan: pd.DataFrame, standar: pd.DataFrame | None, calendars: Calend
         tc = tc[order]
     # times
     first_mulai = m[starts]
+    open_ev = s == _NAT  # a stage still in progress (no selesai yet)
+    any_open = bool(open_ev.any())
     last_selesai = np.maximum.reduceat(s, starts) if n else s[:0]
-    tunggu = np.zeros(n, dtype=np.int64)
+    if any_open:
+        open_req = np.logical_or.reduceat(open_ev, starts)
+        last_selesai[open_req] = _NAT
+    else:
+        open_req = np.zeros(len(starts), dtype=bool)
+    tunggu = np.zeros(n, dtype=np.float64)
     if n > 1:
-        np.subtract(m[1:], s[:-1], out=tunggu[1:])
-    tunggu[starts] = 0
-    np.maximum(tunggu, 0, out=tunggu)
+        np.subtract(m[1:], s[:-1], out=tunggu[1:], casting="unsafe")
+        if any_open:
+            tunggu[1:][open_ev[:-1]] = np.nan
+    tunggu[starts] = 0.0
+    np.maximum(tunggu, 0.0, out=tunggu)  # NaN stays NaN
+    tunggu /= _NS_PER_HOUR
+    proses = (s - m) / _NS_PER_HOUR
+    if any_open:
+        proses[open_ev] = np.nan
     cals = _calendar_for(calendars, opd_names)
-    hari_kerja = _busday_by_opd(first_mulai, last_selesai, opd, cals)
+    if any_open:
+        hari_kerja = np.full(len(starts), np.nan)
+        done = ~open_req
+        hari_kerja[done] = _busday_by_opd(first_mulai[done], last_selesai[done], opd[done], cals)
+    else:
+        hari_kerja = _busday_by_opd(first_mulai, last_selesai, opd, cals).astype(np.float64)
     # standard per service
     std = np.full(len(svc_keys), np.nan)
     if standar is not None and len(standar):
@@ -407,7 +437,9 @@ def _core(layanan: pd.DataFrame, standar: pd.DataFrame | None, calendars: Calend
         tahap=tahap_names,
         mulai=m,
         selesai=s,
-        tunggu_ns=tunggu,
+        tunggu_h=tunggu,
+        proses_h=proses,
+        open_req=open_req,
         ids=ids,
         opd=opd,
         opd_names=opd_names,
@@ -485,7 +517,8 @@ def _requests_frame(core: _Core, keep: np.ndarray | None) -> pd.DataFrame:
     std = core.standar[sel]
     hk = core.hari_kerja[sel]
     tepat = pd.array(hk <= std, dtype="boolean")
-    tepat[np.isnan(std)] = pd.NA
+    tepat[np.isnan(std) | np.isnan(hk)] = pd.NA
+    last = core.last_selesai[sel].astype("datetime64[ns]")
     opd_cat = pd.Categorical.from_codes(core.opd[sel], categories=core.opd_names.astype(str))
     jenis_names = core.svc_jenis.astype(str)
     jenis_cats = pd.Index(pd.unique(np.asarray(jenis_names)))
@@ -496,8 +529,8 @@ def _requests_frame(core: _Core, keep: np.ndarray | None) -> pd.DataFrame:
             "kode_opd": opd_cat,
             "jenis_layanan": pd.Categorical.from_codes(jenis_codes, categories=jenis_cats),
             "mulai": core.first_mulai[sel].astype("datetime64[ns]"),
-            "selesai": core.last_selesai[sel].astype("datetime64[ns]"),
-            "hari_kerja": hk,
+            "selesai": last,
+            "hari_kerja": pd.array(hk, dtype="Float64").astype("Int64"),
             "standar_hari": pd.array(std, dtype="Float64").astype("Int64"),
             "tepat_waktu": tepat,
             "n_tahap": core.counts[sel],
@@ -505,6 +538,7 @@ def _requests_frame(core: _Core, keep: np.ndarray | None) -> pd.DataFrame:
                 core.variant[sel], categories=pd.Index(core.variant_names, dtype="str")
             ),
             "ada_pengulangan": core.repeated[sel],
+            "dalam_proses": core.open_req[sel],
         }
     )
 
@@ -532,9 +566,10 @@ def request_table(
     Returns
     -------
     DataFrame
-        ``id_permohonan, kode_opd, jenis_layanan, mulai, selesai, hari_kerja, standar_hari,
-        tepat_waktu, n_tahap, jalur, ada_pengulangan`` in order of first appearance in the log.
-        ``kode_opd``, ``jenis_layanan`` and ``jalur`` are categorical.
+        ``id_permohonan, kode_opd, jenis_layanan, mulai, selesai, hari_kerja (Int64),
+        standar_hari (Int64), tepat_waktu (boolean), n_tahap, jalur, ada_pengulangan,
+        dalam_proses`` in order of first appearance in the log. ``kode_opd``, ``jenis_layanan``
+        and ``jalur`` are categorical.
 
     Notes
     -----
@@ -558,11 +593,7 @@ def _stage_frame(
 ) -> pd.DataFrame:
     n = len(layanan)
     pos = core.pos
-    if hours is None:
-        tunggu = core.tunggu_ns / _NS_PER_HOUR
-        proses = (core.selesai - core.mulai) / _NS_PER_HOUR
-    else:
-        tunggu, proses = hours
+    tunggu, proses = (core.tunggu_h, core.proses_h) if hours is None else hours
     cols = {"urutan": pos + 1, "tunggu_jam": tunggu, "proses_jam": proses}
     if working_days:
         prev_selesai = np.empty(n, dtype=np.int64)
@@ -571,9 +602,19 @@ def _stage_frame(
         first[core.starts] = True
         prev_selesai[first] = core.mulai[first]
         opd_ev = core.opd[core.req_of_event]
-        prev_for_wait = np.minimum(prev_selesai, core.mulai)
-        cols["tunggu_hari_kerja"] = _busday_by_opd(prev_for_wait, core.mulai, opd_ev, core.cals)
-        cols["proses_hari_kerja"] = _busday_by_opd(core.mulai, core.selesai, opd_ev, core.cals)
+        ok_prev = prev_selesai != _NAT
+        ok_self = core.selesai != _NAT
+        prev_for_wait = np.where(ok_prev, np.minimum(prev_selesai, core.mulai), core.mulai)
+        wait_d = np.full(n, np.nan)
+        proc_d = np.full(n, np.nan)
+        wait_d[ok_prev] = _busday_by_opd(
+            prev_for_wait[ok_prev], core.mulai[ok_prev], opd_ev[ok_prev], core.cals
+        )
+        proc_d[ok_self] = _busday_by_opd(
+            core.mulai[ok_self], core.selesai[ok_self], opd_ev[ok_self], core.cals
+        )
+        cols["tunggu_hari_kerja"] = pd.array(wait_d, dtype="Float64").astype("Int64")
+        cols["proses_hari_kerja"] = pd.array(proc_d, dtype="Float64").astype("Int64")
     if core.order is None:
         out = layanan.copy(deep=False)
         for k, v in cols.items():
@@ -632,7 +673,7 @@ def _stage_summary_arrays(
     k = n_svc * n_tahap
     g = svc_ev * n_tahap + tc  # group key; empty groups are dropped at the end
     cnt = np.bincount(g, minlength=k)
-    total = tunggu + proses
+    total = np.nan_to_num(tunggu) + np.nan_to_num(proses)  # an open stage adds its known part
     sum_g = np.bincount(g, weights=total, minlength=k)
     svc_of_g = np.arange(k) // n_tahap
     sum_svc = np.bincount(svc_of_g, weights=sum_g, minlength=n_svc)
@@ -782,8 +823,8 @@ def bottleneck_stages(stages: pd.DataFrame, requests: pd.DataFrame) -> pd.DataFr
     first_ev = ~pd.Series(ridx).duplicated().to_numpy()
     req_per_svc = np.bincount(svc[first_ev], minlength=n_svc)
     missed_per_svc = np.bincount(svc[first_ev], weights=missed_req[ridx[first_ev]], minlength=n_svc)
-    total = stages["tunggu_jam"].to_numpy(dtype=np.float64) + stages["proses_jam"].to_numpy(
-        dtype=np.float64
+    total = np.nan_to_num(stages["tunggu_jam"].to_numpy(dtype=np.float64)) + np.nan_to_num(
+        stages["proses_jam"].to_numpy(dtype=np.float64)
     )
     res = _bottleneck_arrays(
         svc,
@@ -833,7 +874,8 @@ def service_summary(
     DataFrame
         ``kode_opd, jenis_layanan, n_permohonan, persen_tepat_waktu, median_hari_kerja,
         p90_hari_kerja, tahap_hambatan`` (the column keys ``kinerja rekap`` writes to its
-        ``layanan`` table) plus ``standar_hari`` and ``dasar_hambatan``.
+        ``layanan`` table) plus ``standar_hari``, ``dasar_hambatan`` and ``n_dalam_proses``
+        (requests still in progress, included in ``n_permohonan``).
 
     Notes
     -----
@@ -851,9 +893,12 @@ def service_summary(
     out = _summary_arrays(
         svc,
         len(svc_keys),
-        requests["hari_kerja"].to_numpy(dtype=np.float64),
+        requests["hari_kerja"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan),
         requests["tepat_waktu"],
         None if std is None else std.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan),
+        requests["dalam_proses"].to_numpy(dtype=bool)
+        if "dalam_proses" in requests.columns
+        else None,
     )
     out.insert(0, "jenis_layanan", np.asarray(jenis_names.astype(str))[svc_keys % nj])
     out.insert(0, "kode_opd", np.asarray(opd_names.astype(str))[svc_keys // nj])
@@ -866,6 +911,7 @@ def _summary_arrays(
     hari: np.ndarray,
     tepat: pd.Series | pd.api.extensions.ExtensionArray,
     std: np.ndarray | None,
+    open_req: np.ndarray | None = None,
 ) -> pd.DataFrame:
     tepat_arr = pd.array(tepat, dtype="boolean")
     known = ~np.asarray(tepat_arr.isna())
@@ -880,9 +926,15 @@ def _summary_arrays(
     if std is not None:
         valid = ~np.isnan(std)
         std_svc[svc[valid]] = std[valid]
+    n_open = (
+        np.bincount(svc, weights=open_req, minlength=n_svc)
+        if open_req is not None
+        else np.zeros(n_svc)
+    )
     return pd.DataFrame(
         {
             "n_permohonan": n.astype(np.int64),
+            "n_dalam_proses": n_open.astype(np.int64),
             "persen_tepat_waktu": pd.array(pct, dtype="Float64"),
             "median_hari_kerja": q[:, 0],
             "p90_hari_kerja": q[:, 1],
@@ -913,6 +965,7 @@ def _attach_bottleneck(out: pd.DataFrame, bottlenecks: pd.DataFrame | None) -> p
         "tahap_hambatan",
         "standar_hari",
         "dasar_hambatan",
+        "n_dalam_proses",
     ]
     out = out[cols].astype({"kode_opd": "str", "jenis_layanan": "str"})
     return out.sort_values(list(SERVICE_KEYS), kind="stable").reset_index(drop=True)
@@ -950,8 +1003,7 @@ def service_tables(
     # event-level arrays in sorted order, restricted to the kept requests
     svc_ev = core.svc[core.req_of_event]
     tc = core.tc
-    tunggu = core.tunggu_ns / _NS_PER_HOUR
-    proses = (core.selesai - core.mulai) / _NS_PER_HOUR
+    tunggu, proses = core.tunggu_h, core.proses_h
     events = (
         _stage_frame(layanan, core, keep, working_days=False, hours=(tunggu, proses))
         if include_events
@@ -990,17 +1042,18 @@ def service_tables(
     std_req = core.standar if keep is None else core.standar[keep]
     hk_req = core.hari_kerja if keep is None else core.hari_kerja[keep]
     missed_req_all = np.zeros(len(core.svc), dtype=bool)
-    missed_req_all[...] = (~np.isnan(core.standar)) & (core.hari_kerja > core.standar)
+    with np.errstate(invalid="ignore"):
+        missed_req_all[...] = (~np.isnan(core.standar)) & (core.hari_kerja > core.standar)
     req_per_svc = np.bincount(svc_req, minlength=n_svc_all)
-    missed_per_svc = np.bincount(
-        svc_req, weights=(~np.isnan(std_req)) & (hk_req > std_req), minlength=n_svc_all
-    ).astype(np.int64)
+    with np.errstate(invalid="ignore"):
+        late_req = (~np.isnan(std_req)) & (hk_req > std_req)
+    missed_per_svc = np.bincount(svc_req, weights=late_req, minlength=n_svc_all).astype(np.int64)
     res = _bottleneck_arrays(
         svc_ev,
         n_svc_all,
         tc,
         n_t,
-        tunggu + proses,
+        np.nan_to_num(tunggu) + np.nan_to_num(proses),
         missed_req_all[req_ev],
         missed_per_svc,
         req_per_svc,
@@ -1016,7 +1069,12 @@ def service_tables(
     # service summary
     dense_svc, svc_keys = _dense(svc_req)
     summ = _summary_arrays(
-        dense_svc, len(svc_keys), hk_req.astype(np.float64), requests["tepat_waktu"], std_req
+        dense_svc,
+        len(svc_keys),
+        hk_req.astype(np.float64),
+        requests["tepat_waktu"],
+        std_req,
+        core.open_req if keep is None else core.open_req[keep],
     )
     summ.insert(0, "jenis_layanan", jenis_str[svc_keys])
     summ.insert(0, "kode_opd", opd_str[core.svc_opd[svc_keys]])
@@ -1158,7 +1216,9 @@ def throughput(
     df = requests[list(SERVICE_KEYS)].astype("str")
     df = df.assign(
         bulan=_month_floor(requests["selesai"], freq),
-        hari_kerja=requests["hari_kerja"].to_numpy(dtype=np.float64),
+        hari_kerja=requests["hari_kerja"]
+        .astype("Float64")
+        .to_numpy(dtype=np.float64, na_value=np.nan),
         tepat=pd.array(requests["tepat_waktu"], dtype="boolean").astype("Float64"),
     )
     if periode is not None:

@@ -244,8 +244,9 @@ def test_periode_filters_by_first_mulai(log, cal):
 
 
 def test_missing_times_are_reported(cal):
-    log = _log([("P", "X", "S", "T", "2025-05-05 08:00", None)])
-    with pytest.raises(ValueError, match="kolom selesai kosong"):
+    # a missing selesai is an open stage (tested below); a missing mulai is an error
+    log = _log([("P", "X", "S", "T", None, "2025-05-05 08:00")])
+    with pytest.raises(ValueError, match="kolom mulai kosong"):
         request_table(log, None, cal)
 
 
@@ -380,3 +381,36 @@ def test_request_invariants(cal):
     assert (r["selesai"] >= r["mulai"]).all()
     # tepat_waktu is NA exactly where there is no standard
     assert (r["tepat_waktu"].isna() == r["standar_hari"].isna()).all()
+
+
+def test_open_stage_makes_request_in_progress(cal):
+    # Q's last stage has no selesai yet: no lead time, no SLA verdict, counted as dalam_proses;
+    # the finished stages still give waiting/processing hours
+    log = _log(
+        [
+            ("P", "X", "S", "Daftar", "2025-05-05 08:00", "2025-05-05 09:00"),
+            ("P", "X", "S", "Teken", "2025-05-06 08:00", "2025-05-06 10:00"),
+            ("Q", "X", "S", "Daftar", "2025-05-05 08:00", "2025-05-05 09:00"),
+            ("Q", "X", "S", "Teken", "2025-05-06 08:00", None),
+        ]
+    )
+    std = pd.DataFrame({"kode_opd": ["X"], "jenis_layanan": ["S"], "jangka_waktu_hari_kerja": [0]})
+    t = service_tables(log, std, cal, include_events=True)
+    r = t["permohonan"].set_index("id_permohonan")
+    assert r.loc["P", "hari_kerja"] == 1 and r.loc["P", "tepat_waktu"] == False  # noqa: E712
+    assert pd.isna(r.loc["Q", "hari_kerja"]) and pd.isna(r.loc["Q", "tepat_waktu"])
+    assert pd.isna(r.loc["Q", "selesai"]) and bool(r.loc["Q", "dalam_proses"])
+    ev = t["peristiwa"]
+    q = ev.loc[ev["id_permohonan"] == "Q"]
+    assert q["tunggu_jam"].tolist() == [0.0, 23.0]
+    assert q["proses_jam"].iloc[0] == 1.0 and np.isnan(q["proses_jam"].iloc[1])
+    s = t["layanan"].iloc[0]
+    assert s["n_permohonan"] == 2 and s["n_dalam_proses"] == 1
+    assert s["persen_tepat_waktu"] == 0.0 and s["median_hari_kerja"] == 1.0
+    # the bottleneck (basis: the late request P) ignores Q
+    assert t["hambatan"].iloc[0]["tahap_hambatan"] == "Teken"
+    b = backlog(t["permohonan"])
+    assert b["masuk"].tolist() == [2] and b["selesai"].tolist() == [1] and b["sisa"].tolist() == [1]
+    pd.testing.assert_frame_equal(t["tahap"], stage_summary(stage_table(log, cal)))
+    wd = stage_table(log, cal, working_days=True)
+    assert pd.isna(wd.loc[wd["id_permohonan"] == "Q", "proses_hari_kerja"].iloc[1])
