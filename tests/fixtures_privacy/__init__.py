@@ -454,7 +454,13 @@ def add_tiny_opd(
             for i, (n, nm) in enumerate(zip(nips, names, strict=True))
         ],
     )
-    periode = _sample_value(folder, "penilaian_skp", "periode", "2025")
+    # one assessment per period already in the file, so whichever period a report picks sees them
+    skp = _read(folder, "penilaian_skp")
+    periods = (
+        sorted({str(v) for v in skp.frame["periode"] if str(v).strip()})
+        if skp is not None and "periode" in skp.frame.columns
+        else []
+    ) or ["2025"]
     bawah, sesuai = "Di Bawah Ekspektasi", "Sesuai Ekspektasi"
     _append(
         folder,
@@ -467,6 +473,7 @@ def add_tiny_opd(
                 "rating_perilaku": bawah if i == 0 else sesuai,
                 "predikat": "",
             }
+            for periode in periods
             for i, n in enumerate(nips)
         ],
     )
