@@ -37,6 +37,7 @@ def detect_training_waves(
     *,
     min_share: float = 0.6,
     max_window_days: int = 30,
+    min_dilatih: int = 5,
 ) -> pd.DataFrame:
     """OPDs where at least ``min_share`` of the ASN started a training within one short window.
 
@@ -50,6 +51,9 @@ def detect_training_waves(
         Minimum share of the OPD's ASN trained in the window (default 0.6).
     max_window_days : int
         Window length: trainings starting within ``max_window_days`` days of the first one.
+    min_dilatih : int
+        Minimum number of trained ASN in the window (default 5), so that two of three staff of
+        a small kelurahan attending something in the same month is not called a wave.
 
     Returns
     -------
@@ -91,7 +95,11 @@ def detect_training_waves(
                 counts[nips[j]] = counts.get(nips[j], 0) + 1
                 j += 1
             share = len(counts) / n_peg
-            if share >= min_share and (best is None or share > best[0]):
+            if (
+                share >= min_share
+                and len(counts) >= min_dilatih
+                and (best is None or share > best[0])
+            ):
                 best = (share, i, j, len(counts))
             counts[nips[i]] -= 1
             if counts[nips[i]] == 0:

@@ -121,3 +121,5 @@ def test_detect_training_waves():
     assert w["wave_end"] == pd.Timestamp("2025-03-11") + pd.Timedelta(days=2)
     assert w["pelatihan_utama"] == "Pelayanan prima"
     assert detect_training_waves(pd.concat([a, b]), pegawai, min_share=0.8).empty
+    # 7 trained ASN: a wave only when at least min_dilatih are trained
+    assert detect_training_waves(pd.concat([a, b]), pegawai, min_dilatih=8).empty
