@@ -374,7 +374,7 @@ FUZZ_TABLES = [t for t in COLUMNS if t not in ("opd", "pegawai")]
 
 
 @settings(
-    max_examples=80,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -392,7 +392,7 @@ def test_loader_never_crashes_and_never_loses_a_row(data, table):
 
 
 @settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -411,7 +411,7 @@ def test_required_tables_fuzzed(data, table):
 
 
 @settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -442,7 +442,7 @@ def test_xlsx_tables_fuzzed(table, rows):
         assert ds.summary.set_index("table").loc[table, "read"] == expected
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     table=st.sampled_from(["opd", "pegawai", "skm"]),
     content=st.one_of(
