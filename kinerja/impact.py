@@ -193,7 +193,9 @@ def training_impact(
         n_perlakuan_sesudah, n_kontrol_sebelum, n_kontrol_sesudah, rata_perlakuan_sebelum,
         rata_perlakuan_sesudah, rata_kontrol_sebelum, rata_kontrol_sesudah, n_boot,
         kode_opd_perlakuan, asumsi, catatan`` (``catatan`` quotes ``dampak-did`` of
-        :mod:`kinerja.assumptions`).
+        :mod:`kinerja.assumptions`). When one of the four cells has no request (e.g. the control
+        OPDs have no stage of that name) the estimate and interval are NaN and ``catatan`` names
+        the empty cells.
 
     Notes
     -----
@@ -238,19 +240,21 @@ def training_impact(
             "kontrol_sesudah": y[(controls & after).to_numpy() & ok],
         }
         empty = [k for k, v in cells.items() if len(v) == 0]
-        if empty:
-            raise ValueError(
-                f"training_impact: sel tanpa permohonan untuk ukuran {outcome}: {', '.join(empty)}"
-            )
-        means = {k: float(v.mean()) for k, v in cells.items()}
+        means = {k: float(v.mean()) if len(v) else np.nan for k, v in cells.items()}
         est = (means["perlakuan_sesudah"] - means["perlakuan_sebelum"]) - (
             means["kontrol_sesudah"] - means["kontrol_sebelum"]
         )
-        boot = {k: _boot_means(v, n_boot, rng) for k, v in cells.items()}
-        dist = (boot["perlakuan_sesudah"] - boot["perlakuan_sebelum"]) - (
-            boot["kontrol_sesudah"] - boot["kontrol_sebelum"]
-        )
-        lo, hi = np.quantile(dist, [0.025, 0.975])
+        if empty:
+            # an empty cell (e.g. control OPDs without that stage name): no estimate, say why
+            lo = hi = np.nan
+            note = f"Tidak dapat dihitung: sel tanpa permohonan ({', '.join(empty)}). " + _CATATAN
+        else:
+            boot = {k: _boot_means(v, n_boot, rng) for k, v in cells.items()}
+            dist = (boot["perlakuan_sesudah"] - boot["perlakuan_sebelum"]) - (
+                boot["kontrol_sesudah"] - boot["kontrol_sebelum"]
+            )
+            lo, hi = np.quantile(dist, [0.025, 0.975])
+            note = _CATATAN
         row = {"ukuran": outcome, "estimate": est, "ci_low": float(lo), "ci_high": float(hi)}
         row.update({f"n_{k}": len(v) for k, v in cells.items()})
         row.update({f"rata_{k}": means[k] for k in cells})
@@ -259,7 +263,7 @@ def training_impact(
                 "n_boot": n_boot,
                 "kode_opd_perlakuan": ", ".join(treated),
                 "asumsi": ASUMSI_DID,
-                "catatan": _CATATAN,
+                "catatan": note,
             }
         )
         rows.append(row)

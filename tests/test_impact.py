@@ -83,8 +83,12 @@ def test_explicit_controls_stage_outcome_and_empty_cell():
     assert out.iloc[0]["n_kontrol_sebelum"] == 50  # only C1
     # stage hours are constant within each group: no change -> exactly 0
     assert out.iloc[1]["estimate"] == pytest.approx(0.0)
-    with pytest.raises(ValueError, match="sel tanpa permohonan"):
-        training_impact(req, treated_opd="T", wave_start="2024-01-01", wave_end="2024-01-02")
+    # no request before the wave: no estimate, and the note says which cells are empty
+    row = training_impact(
+        req, treated_opd="T", wave_start="2024-01-01", wave_end="2024-01-02", n_boot=10
+    ).iloc[0]
+    assert np.isnan(row["estimate"]) and np.isnan(row["ci_low"])
+    assert "perlakuan_sebelum" in row["catatan"] and "kontrol_sebelum" in row["catatan"]
 
 
 def test_detect_training_waves():
