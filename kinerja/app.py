@@ -29,6 +29,7 @@ import argparse
 import errno
 import json
 import os
+import signal
 import socket
 import sys
 import tempfile
@@ -167,6 +168,9 @@ def serve(
     from kinerja import jupyter_patch
 
     jupyter_patch.apply()  # before Voila starts any kernel client (toolchain trap 1)
+    # Ctrl-C stops the server cleanly (Voila shuts its kernels down) even when this process was
+    # started with SIGINT ignored, as background jobs of a non-interactive shell are
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     os.environ.update(env)  # inherited by every kernel Voila starts (pre-heated ones too)
 
     conf_dir = Path(tempfile.mkdtemp(prefix="kinerja-voila-"))
