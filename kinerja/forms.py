@@ -285,20 +285,6 @@ def resolve_dirs(
     return (str(c) if c else None), (str(d) if d else None)
 
 
-def load_dataset(cache_dir: str | None, data_dir: str | None) -> Any:
-    """Load the prepared cache when given, else the raw data folder (``kinerja.load``)."""
-    from kinerja.dataset import Dataset, load
-
-    if cache_dir and Path(cache_dir).is_dir():
-        return Dataset.from_cache(cache_dir)
-    if data_dir:
-        return load(data_dir)
-    raise ValueError(
-        "Folder data tidak diketahui: beri parameter cache_dir atau data_dir, atau jalankan "
-        f"lewat `kinerja app` (variabel lingkungan {ENV_CACHE_DIR})."
-    )
-
-
 def _default_factory(cache_dir: str | None, data_dir: str | None) -> Any:
     """``kinerja.report.ReportData`` for the folders (parameters from ``KINERJA_PARAMS_DIR``)."""
     from kinerja import report
@@ -1133,7 +1119,6 @@ __all__ = [
     "is_preheating",
     "is_voila",
     "laporan_opd",
-    "load_dataset",
     "options_for",
     "parse_query",
     "penjelajah_hambatan",
