@@ -154,7 +154,9 @@ def sniff_delimiter(text: str) -> str:
     choice = ","
     for rank, delim in enumerate(_DELIMITERS):
         try:
-            records = list(csv.reader(_io.StringIO(sample), delimiter=delim, quotechar='"'))
+            records = list(
+                csv.reader(_io.StringIO(sample, newline=""), delimiter=delim, quotechar='"')
+            )
         except csv.Error:
             continue
         records = [r for r in records if any(f.strip() for f in r)]
@@ -183,7 +185,11 @@ def _read_csv_arrow(data: bytes, delimiter: str, encoding: str, head: str) -> pd
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    first = next(csv.reader(_io.StringIO(head), delimiter=delimiter, quotechar='"'), None)
+    try:
+        reader = csv.reader(_io.StringIO(head, newline=""), delimiter=delimiter, quotechar='"')
+        first = next(reader, None)
+    except csv.Error:
+        raise _NotForArrow from None
     if not first:
         raise _NotForArrow
     width = len(first)
@@ -223,7 +229,7 @@ def _read_csv_arrow(data: bytes, delimiter: str, encoding: str, head: str) -> pd
 
 def _csv_fallback(text: str, delimiter: str) -> tuple[pd.DataFrame, dict[int, str]]:
     """Read a CSV whose records do not all fit the header (slow path, per-record Python)."""
-    records = list(csv.reader(_io.StringIO(text), delimiter=delimiter, quotechar='"'))
+    records = list(csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'))
     width = len(records[0]) if records else 0
     fixed: list[list[str]] = []
     structural: dict[int, str] = {}
@@ -269,7 +275,12 @@ def _read_csv(path: Path) -> RawTable:
                 engine="c",
             )
     except pd.errors.ParserError:
-        frame, structural = _csv_fallback(data.decode(encoding), delimiter)
+        try:
+            frame, structural = _csv_fallback(data.decode(encoding), delimiter)
+        except csv.Error as exc:
+            raise UnreadableFileError(
+                f"berkas {path.name} tidak dapat dibaca sebagai CSV: {exc}"
+            ) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise UnreadableFileError(
             f"berkas {path.name} tidak dapat dibaca sebagai CSV: {exc}"

@@ -65,6 +65,7 @@ _DATE_FORMS: tuple[tuple[str, str], ...] = (
         "%d/%m/%Y %H:%M:%S.%f",
     ),
 )
+_ANY_FORM = "(?:" + "|".join(p for p, _ in _DATE_FORMS) + ")"
 _TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
 
 
@@ -130,9 +131,18 @@ def _parse_date_strings(text: pd.Series) -> pd.Series:
     date is impossible (``31/02/2026``)."""
     out = np.full(len(text), np.datetime64("NaT"), dtype=DATETIME_DTYPE)
     todo = np.array(text.notna().to_numpy(dtype=bool), copy=True)
-    for pattern, fmt in _ordered_forms(text):
+    forms = _ordered_forms(text)
+    for i, (pattern, fmt) in enumerate(forms):
         if not todo.any():
             break
+        if i == 1:
+            # after the commonest form: one pass drops values that fit no form at all, so
+            # the remaining forms are tried on candidates only
+            pos = np.flatnonzero(todo)
+            fits = text.iloc[pos].str.fullmatch(_ANY_FORM).fillna(False).to_numpy(dtype=bool)
+            todo[pos[~fits]] = False
+            if not todo.any():
+                break
         pos = np.flatnonzero(todo)
         sub = text.iloc[pos] if len(pos) < len(text) else text
         hit = sub.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
@@ -206,8 +216,20 @@ def parse_time_or_datetime(values: pd.Series, dates: pd.Series) -> tuple[pd.Seri
     (the date column carries the defect).
     """
     blank = _blank(values)
-    out, bad = parse_datetime(values, date_only=False)
-    cand = bad.to_numpy()
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        # a column of times of day (the usual e-kinerja export) skips the date forms
+        times = values.str.strip().str.fullmatch(r"[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?")
+        times = times.fillna(False).to_numpy(dtype=bool)
+    else:
+        times = np.zeros(len(values), dtype=bool)
+    out = pd.Series(pd.NaT, index=values.index, dtype=DATETIME_DTYPE)
+    bad = pd.Series(False, index=values.index)
+    if not times.all():
+        rest = values[~times] if times.any() else values
+        o, b = parse_datetime(rest, date_only=False)
+        out.loc[rest.index] = o
+        bad.loc[rest.index] = b
+    cand = bad.to_numpy() | times
     if not cand.any():
         return out, bad
     sub = values[cand]
@@ -220,7 +242,11 @@ def parse_time_or_datetime(values: pd.Series, dates: pd.Series) -> tuple[pd.Seri
     text = text.where(~text.str.fullmatch(r"[0-9]{1,2}:[0-9]{2}").fillna(False), text + ":00")
     delta = pd.Series(pd.NaT, index=sub.index, dtype="timedelta64[ns]")
     if is_text_time.any():
-        delta[is_text_time] = pd.to_timedelta(text[is_text_time], errors="coerce")
+        # via to_datetime(format=...): vectorised, unlike to_timedelta on strings
+        clock = pd.to_datetime(
+            "1970-01-01 " + text[is_text_time], format="%Y-%m-%d %H:%M:%S", errors="coerce"
+        )
+        delta[is_text_time] = (clock - pd.Timestamp("1970-01-01")).astype("timedelta64[ns]")
     if is_time.any():
         delta[is_time] = pd.to_timedelta(
             sub[is_time].map(lambda v: f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}")
@@ -266,6 +292,12 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         if t.str.contains(r"[ \t\x{00a0}+]", regex=True).any():
             t = t.str.replace(r"[ \t\x{00a0}]+", "", regex=True).str.replace(r"^\+", "", regex=True)
         plain_fast = t.str.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?").fillna(False).to_numpy(dtype=bool)
+        if not plain_fast.all():
+            comma = t.str.fullmatch(r"-?[0-9]+(?:,[0-9]+)?").fillna(False).to_numpy(dtype=bool)
+            if comma.all():  # decimal commas only (Indonesian export)
+                nums = pd.to_numeric(t.str.replace(",", ".", regex=False))
+                out[todo] = nums.astype("float64").to_numpy()
+                return out, pd.Series(False, index=values.index)
         if plain_fast.all():
             thousands = t.str.fullmatch(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+").fillna(False)
             if not thousands.any():

@@ -62,6 +62,11 @@ def test_crlf_blank_lines_and_multiline_records_keep_row_numbers(tmp_path):
     assert raw.rows.tolist() == [2, 5]
 
 
+def test_old_mac_line_endings(tmp_path):
+    raw = read_table_file(_write(tmp_path / "opd.csv", "kode_opd;nama_opd\rA;Dinas A\rB;Badan B\r"))
+    assert raw.data["nama_opd"].tolist() == ["Dinas A", "Badan B"] and raw.rows.tolist() == [2, 3]
+
+
 def test_ragged_rows_are_read_not_refused(tmp_path):
     text = "kode_opd;nama_opd;jenis_opd\nA;Dinas A;dinas\nB;Badan;B;badan\nC;Camat\n"
     raw = read_table_file(_write(tmp_path / "opd.csv", text))
