@@ -165,8 +165,10 @@ def main(argv: list[str] | None = None) -> int:
                     [sys.executable, __file__, "--child", str(n), order],
                     capture_output=True,
                     text=True,
-                    check=True,
+                    check=False,
                 )
+                if out.returncode != 0:
+                    raise SystemExit(f"anak benchmark gagal ({n} {order}):\n{out.stderr}")
                 runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
             walls = [r["wall_s"] for r in runs]
             cpus = [r["cpu_s"] for r in runs]

@@ -31,11 +31,21 @@ Definitions (the data contract, ``layanan`` and "Working days"):
   finished in the next is counted in the first. :func:`throughput` (completions) and
   :func:`backlog` (a running balance) use their own date, see there.
 
-Engine: numpy on factorised codes, chosen by measurement (bench/bench_service.py). A DuckDB window
-query computing the same request table took 2.5 s at 1 M events and 27 s at 10 M on this machine,
-against well under a second for the numpy path at 1 M, so DuckDB is not used here. The costly
-steps are factorising ``id_permohonan`` and, when the log is not already grouped by request and
-ordered by ``mulai``, one sort; a log that is already in that order skips the sort.
+Engine: numpy on integer codes, chosen by measurement on this 2-core machine (shared with other
+jobs, so wall times were noisy; CPU times are steadier):
+
+- A DuckDB query for the request table (window ``lag`` over requests, then ``GROUP BY`` with
+  ``string_agg`` for the path and ``count(DISTINCT tahap)`` for rework) took 2.5 s at 1 M events
+  and 27 s at 10 M; the numpy path builds all tables in about 0.5 s CPU at 1 M and 4–5 s CPU at
+  10 M (``bench/bench_service.py``; figures in ``bench/_work/bench_service.json``). DuckDB is
+  therefore not used here.
+- Costly steps: finding the request of each row and, when the log is not already grouped by
+  request and ordered by ``mulai``, one sort. Request ids are compared with their neighbour
+  (Arrow); in a grouped log only one id per request is hashed. A shuffled log needs a full hash
+  of 10 M strings and an ``argsort`` and is 2–3 times slower (about 13 s CPU at 10 M).
+- Paths are packed exactly into one integer per request (stage codes in fixed-width bit
+  fields), rework is a bit mask per request, group medians/P90 use one radix sort of the group
+  codes and a partial sort per group.
 """
 
 from __future__ import annotations
