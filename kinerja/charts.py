@@ -112,7 +112,8 @@ def _new_figure(width: float, height: float) -> tuple[Figure, object]:
 
 
 def _finish(fig: Figure, ax, *, title: str, source: str, notes: Sequence[str] = ()) -> Chart:
-    ax.set_title(title, loc="left", fontsize=13, fontweight="bold", pad=10)
+    # figure-level title, left-aligned: never cut by long category labels
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     buf = io.BytesIO()
@@ -132,12 +133,14 @@ def _legend_below(ax, *, title: str | None = None) -> None:
         ax.get_legend().remove()
     if not handles:
         return
+    longest = max(len(str(lab)) for lab in labels)
+    per_row = 3 if longest <= 24 else 2 if longest <= 40 else 1
     ax.figure.legend(
         handles,
         labels,
         title=title or None,
         loc="outside lower center",
-        ncol=min(len(labels), 3),
+        ncol=min(len(labels), per_row),
         frameon=False,
         fontsize=9,
         title_fontsize=9,
@@ -319,10 +322,10 @@ def line_chart(
             months = sorted(frame[x].dt.to_period("M").unique())
             ticks = [m.to_timestamp() for m in months]
             ax.set_xticks(ticks)
-            multi_year = len({m.year for m in months}) > 1
+            # the year under the first month and under every January
             ax.set_xticklabels(
                 [
-                    BULAN_SINGKAT[m.month - 1] + (f"\n{m.year}" if multi_year or i == 0 else "")
+                    BULAN_SINGKAT[m.month - 1] + (f"\n{m.year}" if i == 0 or m.month == 1 else "")
                     for i, m in enumerate(months)
                 ]
             )
@@ -386,11 +389,17 @@ def heatmap_chart(
     source: str,
     decimals: int = 0,
     annotate: bool = True,
+    normalize_rows: bool = False,
     notes: Sequence[str] = (),
     width: float = 9.0,
 ) -> Chart:
-    """Heat map of a pivot table (rows × columns), cells written in id-ID format."""
+    """Heat map of a pivot table (rows × columns), cells written in id-ID format.
+
+    With ``normalize_rows`` the colour of a cell is its share of the row's largest value (rows
+    of very different size stay readable); the numbers written are the raw values.
+    """
     values = pivot.astype(float)
+    shade = values.div(values.max(axis=1).replace(0, np.nan), axis=0) if normalize_rows else values
     n_rows, n_cols = values.shape
     height = max(2.5, 0.32 * n_rows + 1.6)
     annot = None
@@ -399,13 +408,14 @@ def heatmap_chart(
     with _style():
         fig, ax = _new_figure(width, height)
         sns.heatmap(
-            values,
+            shade,
             annot=annot.to_numpy() if annot is not None else False,
             fmt="",
             cmap="crest",
             linewidths=0.5,
             linecolor="white",
-            cbar_kws={"format": id_formatter(decimals)},
+            cbar=not normalize_rows,
+            cbar_kws={"format": id_formatter(decimals)} if not normalize_rows else None,
             annot_kws={"fontsize": 7},
             ax=ax,
         )

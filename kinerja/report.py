@@ -52,7 +52,7 @@ from kinerja.formatting import MISSING, fmt_date, fmt_int, fmt_month, fmt_number
 from kinerja.period import Periode
 
 Audience = Literal["forum", "internal"]
-ColumnKind = Literal["text", "int", "number", "delta", "percent", "date", "month", "bool"]
+ColumnKind = Literal["text", "code", "int", "number", "delta", "percent", "date", "month", "bool"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sampel"
@@ -164,9 +164,10 @@ class Col:
         Column of the DataFrame.
     label : str
         Indonesian header.
-    kind : {"text", "int", "number", "delta", "percent", "date", "month", "bool"}
+    kind : {"text", "code", "int", "number", "delta", "percent", "date", "month", "bool"}
         Formatting (id-ID): ``percent`` expects percent units (87.5 → ``87,5%``); ``delta``
-        writes a signed change (``+1,25``, ``−0,40``).
+        writes a signed change (``+1,25``, ``−0,40``); ``code`` is text that never wraps
+        (identifiers such as NIP or a request number).
     decimals : int
         Decimals for ``number`` and ``percent``.
     """
@@ -178,11 +179,11 @@ class Col:
 
 
 def _format_value(value: Any, col: Col) -> str:
-    if isinstance(value, str) and value == SUPPRESSED_MARK and col.kind != "text":
+    if isinstance(value, str) and value == SUPPRESSED_MARK and col.kind not in ("text", "code"):
         return SUPPRESSED_MARK
     if value is None or value is pd.NA or value is pd.NaT:
         return MISSING
-    if col.kind == "text":
+    if col.kind in ("text", "code"):
         if isinstance(value, float) and math.isnan(value):
             return MISSING
         return str(value)
@@ -264,7 +265,7 @@ def render_table(
     head_cells = []
     aligns = []
     for c in columns:
-        align = "left" if c.kind in ("text", "date", "month") else "right"
+        align = "left" if c.kind in ("text", "code", "date", "month") else "right"
         aligns.append(align)
         head_cells.append(f'<th style="{_TH.format(align=align)}">{html.escape(c.label)}</th>')
     rows_html = []
@@ -284,7 +285,7 @@ def render_table(
                 shown_text = SUPPRESSED_MARK
             else:
                 shown_text = _format_value(values.get(c.name), c)
-                if shown_text == SUPPRESSED_MARK and c.kind != "text":
+                if shown_text == SUPPRESSED_MARK and c.kind not in ("text", "code"):
                     n_hidden += 1
             texts.append(shown_text)
             style = _TD.format(align=align) + (";white-space:nowrap" if c.kind != "text" else "")
@@ -897,7 +898,7 @@ def sections_ikhtisar(
     data: ReportData, *, periode: str | Periode | None = None, audience: Audience = "forum"
 ) -> list[Any]:
     """The data overview: what was loaded, what was quarantined, coverage per OPD and month."""
-    from kinerja.charts import bar_chart, heatmap_chart, line_chart
+    from kinerja.charts import bar_chart, heatmap_chart
 
     per = Periode.parse(periode) if periode not in (None, "") else None
     ds = data.dataset
@@ -994,23 +995,28 @@ def sections_ikhtisar(
         out.append(note("Tidak ada tabel bertanggal untuk dihitung cakupannya."))
         return out
     monthly = cov.groupby(["tabel", "bulan"], observed=True)["jumlah"].sum().reset_index()
-    monthly["tabel"] = monthly["tabel"].map(TABLE_LABELS).fillna(monthly["tabel"])
+    grid = monthly.pivot_table(index="tabel", columns="bulan", values="jumlah", aggfunc="sum")
+    grid = grid.reindex([t for t in DATE_COLUMNS if t in grid.index])
+    grid.index = [TABLE_LABELS[t].split(" (")[0] for t in grid.index]
+    grid.columns = [f"{BULAN_SINGKAT_REPORT[c.month - 1]} {str(c.year)[2:]}" for c in grid.columns]
     out.append(
-        line_chart(
-            monthly,
-            x="bulan",
-            y="jumlah",
-            hue="tabel",
-            hue_label="Tabel",
-            title="Jumlah baris per bulan",
-            y_label="Jumlah baris",
-            source="folder data, kolom tanggal tiap tabel",
+        heatmap_chart(
+            grid,
+            title="Jumlah baris per tabel dan bulan",
+            x_label="Bulan",
+            y_label="",
+            source="folder data, kolom tanggal tiap tabel (tindak lanjut: tenggat)",
+            normalize_rows=True,
+            notes=[
+                "Warna: dibandingkan dengan bulan terbanyak pada tabel yang sama; angka: jumlah baris."
+            ],
+            width=11,
         )
     )
     per_opd = cov.groupby(["kode_opd", "tabel"], observed=True)["jumlah"].sum().unstack("tabel")
     per_opd = per_opd.reindex(columns=[t for t in DATE_COLUMNS if t in per_opd.columns])
     per_opd = _named(data, per_opd.reset_index()).sort_values("kode_opd")
-    cols = [Col("kode_opd", "Kode OPD"), Col("nama_opd", "Perangkat daerah")] + [
+    cols = [Col("kode_opd", "Kode OPD", "code"), Col("nama_opd", "Perangkat daerah")] + [
         Col(t, TABLE_LABELS[t].split(" (")[0], "int") for t in DATE_COLUMNS if t in per_opd.columns
     ]
     out.append(
@@ -1710,7 +1716,7 @@ def section_tindak_lanjut(
                 render_table(
                     od,
                     [
-                        Col("id_tindak_lanjut", "ID"),
+                        Col("id_tindak_lanjut", "ID", "code"),
                         Col("temuan", "Temuan"),
                         Col("rekomendasi", "Rekomendasi"),
                         Col("tenggat", "Tenggat", "date"),
@@ -1772,9 +1778,9 @@ def sections_register(
     )
     out.extend(section_tindak_lanjut(data, kode_opd=kode, audience="internal", heading_level=2)[:2])
     out.append(heading("Daftar tindak lanjut", 2))
-    cols = [Col("id_tindak_lanjut", "ID")]
+    cols = [Col("id_tindak_lanjut", "ID", "code")]
     if "nip" in tl.columns:
-        cols += [Col("nip", "NIP"), Col("nama", "Nama")]
+        cols += [Col("nip", "NIP", "code"), Col("nama", "Nama")]
     cols += [
         Col("temuan", "Temuan"),
         Col("rekomendasi", "Rekomendasi"),
@@ -1804,7 +1810,7 @@ def sections_register(
             render_table(
                 cand,
                 [
-                    Col("nip", "NIP"),
+                    Col("nip", "NIP", "code"),
                     Col("nama", "Nama"),
                     Col("jabatan", "Jabatan"),
                     Col("predikat", "Predikat"),
@@ -2472,7 +2478,7 @@ def temuan_kota(
             )
         if down["selisih"] < 0:
             facts.append(
-                f"Penurunan IKM terbesar: {down['nama_opd']} ({fmt_number(down['selisih'], 2)} poin)."
+                f"Penurunan IKM terbesar: {down['nama_opd']} ({_signed(down['selisih'], 2)} poin)."
             )
     for extra in _KOTA_FACTS:
         facts.extend(_safe_facts(extra, data, per))
@@ -3325,7 +3331,7 @@ def section_hambatan_lambat(
     slow["hari_terlama"] = slow["_jam"] / 24
     slow["lewat"] = slow["hari_kerja"] - slow["standar_hari"].astype("float64")
     cols = ([Col("jenis_layanan", "Jenis layanan")] if jenis_layanan is None else []) + [
-        Col("id_permohonan", "Nomor permohonan"),
+        Col("id_permohonan", "Nomor permohonan", "code"),
         Col("mulai", "Diajukan", "date"),
         Col("hari_kerja", "Waktu (hari kerja)", "int"),
         Col("standar_hari", "Standar", "int"),
