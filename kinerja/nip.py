@@ -21,6 +21,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from kinerja.parsing import to_ns
+
 NipKind = Literal["PNS", "PPPK"]
 
 _PNS = re.compile(r"^([0-9]{8})([0-9]{6})([12])([0-9]{3})$")
@@ -169,9 +171,7 @@ def _dates(text: pd.Series) -> pd.Series:
     ok = text.str.fullmatch(r"[0-9]{8}").fillna(False)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     if ok.any():
-        out[ok] = pd.to_datetime(text[ok], format="%Y%m%d", errors="coerce").astype(
-            "datetime64[ns]"
-        )
+        out[ok] = to_ns(pd.to_datetime(text[ok], format="%Y%m%d", errors="coerce"))
     return out
 
 

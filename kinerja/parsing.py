@@ -69,6 +69,22 @@ _ANY_FORM = "(?:" + "|".join(p for p, _ in _DATE_FORMS) + ")"
 _TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
 
 
+_NS_LOW = pd.Timestamp("1678-01-01")
+_NS_HIGH = pd.Timestamp("2261-12-31")
+
+
+def to_ns(values: pd.Series) -> pd.Series:
+    """Cast datetimes to ``datetime64[ns]``; values outside its range (years before 1678 or
+    after 2261, e.g. a typo ``01/01/1019``) become NaT instead of raising."""
+    if values.dtype == DATETIME_DTYPE:
+        return values
+    values = pd.Series(values)
+    outside = (values < _NS_LOW) | (values > _NS_HIGH)
+    if outside.any():
+        values = values.where(~outside)
+    return values.astype(DATETIME_DTYPE)
+
+
 def _blank(values: pd.Series) -> pd.Series:
     """True where a value is missing or only whitespace."""
     isna = values.isna().to_numpy()
@@ -149,7 +165,7 @@ def _parse_date_strings(text: pd.Series) -> pd.Series:
         if not hit.any():
             continue
         parsed = pd.to_datetime(sub[hit] if not hit.all() else sub, format=fmt, errors="coerce")
-        out[pos[hit]] = parsed.astype(DATETIME_DTYPE).to_numpy()
+        out[pos[hit]] = to_ns(parsed).to_numpy()
         todo[pos[hit]] = False
     return pd.Series(out, index=text.index)
 
@@ -161,9 +177,9 @@ def _objects_to_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     )
     out = _empty_datetimes(values.index)
     if is_dt.any():
-        out.loc[values.index[is_dt]] = pd.to_datetime(
-            values[is_dt].astype(object), errors="coerce"
-        ).astype(DATETIME_DTYPE)
+        out.loc[values.index[is_dt]] = to_ns(
+            pd.to_datetime(values[is_dt].astype(object), errors="coerce")
+        )
     return out, is_dt
 
 
@@ -186,8 +202,8 @@ def parse_datetime(values: pd.Series, *, date_only: bool = False) -> tuple[pd.Se
     blank = _blank(values)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         out = values.dt.tz_localize(None) if values.dt.tz is not None else values
-        out = out.astype(DATETIME_DTYPE)
-        bad = pd.Series(False, index=values.index)
+        out = to_ns(out)
+        bad = values.notna() & out.isna()  # outside the datetime64[ns] range
     else:
         if values.dtype == object:
             out, done = _objects_to_datetimes(values)
@@ -202,7 +218,7 @@ def parse_datetime(values: pd.Series, *, date_only: bool = False) -> tuple[pd.Se
             if miss.any():
                 first[miss] = _parse_date_strings(_normalise_date_text(text[miss]))
             out.loc[text.index] = first
-        bad = pd.Series(rest, index=values.index) & out.isna()
+        bad = ~blank & out.isna()
     if date_only:
         out = out.dt.normalize()
     return out, bad
@@ -254,7 +270,7 @@ def parse_time_or_datetime(values: pd.Series, dates: pd.Series) -> tuple[pd.Seri
     ok = delta.notna() & (delta < pd.Timedelta(days=1))
     base = dates.loc[sub.index].dt.normalize()
     combined = base + delta
-    out.loc[sub.index[ok.to_numpy()]] = combined[ok].astype(DATETIME_DTYPE)
+    out.loc[sub.index[ok.to_numpy()]] = to_ns(combined[ok])
     bad.loc[sub.index] = ~ok.to_numpy() & ~blank.loc[sub.index].to_numpy()
     return out, bad
 
