@@ -113,13 +113,17 @@ def test_unreadable_files(tmp_path, name, content):
 # --------------------------------------------------------------------- whole folders, all formats
 
 
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    return load(write_folder(tmp_path_factory.mktemp("ref") / "data"))
+
+
 @pytest.mark.parametrize(
     ("fmt", "delimiter"), [("csv", ","), ("csv", ";"), ("xlsx", ","), ("parquet", ",")]
 )
-def test_every_format_loads_the_same(tmp_path, fmt, delimiter):
+def test_every_format_loads_the_same(tmp_path, reference, fmt, delimiter):
     ds = load(write_folder(tmp_path / "data", fmt=fmt, delimiter=delimiter))
     assert ds.n_quarantined == 0, ds.quarantine
-    reference = load(write_folder(tmp_path / "ref"))
     for name, frame in reference.tables.items():
         pd.testing.assert_frame_equal(ds.tables[name], frame, check_dtype=True)
 

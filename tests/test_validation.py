@@ -258,3 +258,13 @@ def test_examples_of_the_user_contract_load_cleanly(tmp_path):
     ds = load(folder)
     assert ds.n_quarantined == 0, {t: q["_alasan"].tolist() for t, q in ds.quarantine.items()}
     assert ds.summary["accepted"].min() >= 1
+
+
+def test_header_only_tables_load_with_zero_rows(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    for name in ("skm", "layanan"):
+        path = folder / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8")
+    ds = load(folder)
+    assert len(ds.tables["skm"]) == 0 and str(ds.tables["skm"]["sarana"].dtype) == "Int8"
+    assert ds.summary.set_index("table").loc["layanan", "read"] == 0
