@@ -3,7 +3,8 @@
 Contract (for the notebooks, ``kinerja.forms`` and ``kinerja.batch``)
 --------------------------------------------------------------------
 - :class:`ReportData` is built once per kernel from the prepared cache or a data folder
-  (:meth:`ReportData.load`, :meth:`ReportData.from_cache`, :meth:`ReportData.from_folder`). It
+  (:meth:`ReportData.from_dirs`, :meth:`ReportData.from_cache`, :meth:`ReportData.from_folder`;
+  a raw folder is validated once and kept in a private cache outside it). It
   holds the :class:`~kinerja.dataset.Dataset`, the parameters and a memo of every metric table,
   computed for all OPDs at once the first time a period is asked for (``data.metric(name,
   periode)``). Section builders only *filter* those tables for one OPD, so a control change in a
@@ -11,9 +12,10 @@ Contract (for the notebooks, ``kinerja.forms`` and ``kinerja.batch``)
 - A section builder has the signature ::
 
       section_x(data: ReportData, *, kode_opd: str, periode: str | Periode,
-                audience: Literal["forum", "internal"] = "forum") -> list[display object]
+                audience: Literal["forum", "internal"] = "forum",
+                heading_level: int | None = 2) -> list[display object]
 
-  and returns objects with ``_repr_html_`` (:class:`Block`, :class:`kinerja.charts.Chart`); every
+  (``heading_level=None`` leaves the heading to the caller, as a form does) and returns objects with ``_repr_html_`` (:class:`Block`, :class:`kinerja.charts.Chart`); every
   table and chart carries its "Sumber data: ..." line. Builders: :func:`section_ikm`,
   :func:`section_skp`, :func:`section_kinerja_harian`, :func:`section_layanan`,
   :func:`section_pengaduan`, :func:`section_pelatihan`, :func:`section_tindak_lanjut`,
@@ -25,7 +27,9 @@ Contract (for the notebooks, ``kinerja.forms`` and ``kinerja.batch``)
   per source in the kernel (:func:`get_report_data`), display the sections and end with one
   display of mimetype :data:`SUMMARY_MIME` = ``application/vnd.kinerja.privacy+json`` holding
   ``{"suppressed_cells": n, "audience": ..., "kode_opd": ..., "periode": ...}``. The batch reads
-  the number of suppressed cells from that output of the executed notebook.
+  the number of suppressed cells from that output of the executed notebook. Under Voila the
+  same ``show_*`` call delegates to :mod:`kinerja.forms` (drop-downs over the same builders, see
+  :func:`form_definitions`); under Papermill and JupyterLab it runs straight through.
 - Audiences (issue 6): ``forum`` shows aggregates only -- no NIP, no name, no free text; every
   group smaller than k (k = 10 pegawai, k = 5 responden SKM, from ``parameters/``) is hidden with
   the mark :data:`SUPPRESSED_MARK` and a footnote. ``internal`` may list individuals of the OPD
@@ -69,13 +73,42 @@ __all__ = [
     "SUPPRESSED_MARK",
     "Block",
     "Col",
+    "ReportData",
+    "bullets",
+    "folder_cache_dir",
+    "form_definitions",
+    "get_report_data",
     "heading",
     "internal_banner_block",
     "note",
     "paragraph",
     "render_table",
     "resolve_data_dir",
+    "section_hambatan_alur",
+    "section_hambatan_lambat",
+    "section_hambatan_ringkasan",
+    "section_hambatan_tahap",
+    "section_ikm",
+    "section_kinerja_harian",
+    "section_layanan",
+    "section_pelatihan",
+    "section_pengaduan",
+    "section_skp",
+    "section_tindak_lanjut",
+    "sections_hambatan",
+    "sections_ikhtisar",
+    "sections_kota",
+    "sections_opd",
+    "sections_register",
+    "show_ikhtisar_data",
+    "show_laporan_opd",
+    "show_penjelajah_hambatan",
+    "show_register_tindak_lanjut",
+    "show_ringkasan_kota",
     "summary_bundle",
+    "temuan_kota",
+    "temuan_utama",
+    "warning_box",
 ]
 
 

@@ -308,3 +308,16 @@ def test_unknown_opd_and_audience_are_refused(data):
         report.sections_opd(data, kode_opd="'; import os", periode=PERIODE)
     with pytest.raises(ValueError, match="Audiens tidak dikenal"):
         report._check_audience("publik")
+
+
+def test_internal_report_has_banner_and_only_own_people(data):
+    kode = "DPMPTSP"
+    items = report.sections_opd(data, kode_opd=kode, periode=PERIODE, audience="internal")
+    html = _html(items)
+    assert items[0].html.startswith('<div class="kinerja-rahasia"')
+    assert "RAHASIA — hanya untuk internal OPD" in html
+    gate = PersonalDataGate.for_internal(data.table("pegawai"), kode)
+    assert gate.scan(html) == []
+    # internal shows the small SKP groups that the forum hides
+    skp = report.section_skp(data, kode_opd=kode, periode=PERIODE, audience="internal")
+    assert sum(getattr(i, "suppressed", 0) for i in skp) == 0
