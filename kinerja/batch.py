@@ -271,7 +271,10 @@ def prepare_cache(
     data_dir = Path(data_dir)
     out = Path(out_dir)
     if not data_dir.is_dir():
-        raise BatchError(f"folder data tidak ditemukan: {data_dir}")
+        raise BatchError(
+            f"folder data tidak ditemukan: {data_dir} "
+            "(data sampel dapat dibuat dengan: kinerja sample --out data/sampel)"
+        )
     inputs = _input_hashes(data_dir)
     blob = json.dumps(
         {"inputs": inputs, "kinerja": kinerja.__version__, "format": CACHE_FORMAT}, sort_keys=True
@@ -417,10 +420,17 @@ def _gate(cache_dir: str, audience: str, kode_opd: str | None) -> Any:
 
 
 def _write_output(path: Path, text: str, gate: Any, out: Path) -> None:
-    """Write one forum/internal output through the personal-data gate (atomic)."""
-    from kinerja.privacy import gated_write
+    """Write one HTML output only when the personal-data gate passes (atomic).
 
-    gated_write(path, text, gate, audience=gate.audience, root=out)
+    The gate scans everything that comes from the notebook; the inlined template assets
+    (reveal.js, JupyterLab CSS: shipped files, the same in every report) are left out of the scan
+    because they are most of a deck's bytes and scanning them costs seconds per report.
+    """
+    from kinerja.export import atomic_write_text, without_static_assets
+
+    target = _inside(out, path)
+    gate.check_bytes(without_static_assets(text).encode("utf-8"), name=str(target), suffix=".html")
+    atomic_write_text(target, text)
 
 
 def run_one(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:

@@ -48,6 +48,7 @@ __all__ = [
     "remote_references",
     "strip_remote_refs",
     "suppressed_cells",
+    "without_static_assets",
     "write_exports",
 ]
 
@@ -242,6 +243,38 @@ def export_slides(nb: Any, *, title: str | None = None) -> str:
     resources = {"kinerja_reveal": _reveal_assets()}
     body, _ = _cached_exporter("slides").from_notebook_node(node, resources=resources)
     return strip_remote_refs(body)
+
+
+@cache
+def _static_assets() -> tuple[str, ...]:
+    """Exact text of the shipped CSS/JS that the templates inline (no report content)."""
+    import jupyter_core.paths
+
+    texts = list(_reveal_assets().values())
+    names = (
+        "lab/static/index.css",
+        "lab/static/theme-light.css",
+        "reveal/static/custom_reveal.css",
+    )
+    for base in jupyter_core.paths.jupyter_path("nbconvert", "templates"):
+        for name in names:
+            path = Path(base) / name
+            if path.is_file():
+                texts.append(path.read_text(encoding="utf-8"))
+    # longest first, so that no asset is cut by the removal of a shorter one
+    return tuple(sorted({t for t in texts if len(t) > 1000}, key=len, reverse=True))
+
+
+def without_static_assets(doc: str) -> str:
+    """``doc`` without the inlined template CSS/JS (reveal.js, JupyterLab CSS).
+
+    Those assets are shipped files, identical in every report; removing them before the
+    personal-data scan keeps the scan on what comes from the notebook (it is most of the bytes of
+    a deck, and scanning it costs seconds per report).
+    """
+    for asset in _static_assets():
+        doc = doc.replace(asset, "")
+    return doc
 
 
 def suppressed_cells(nb: Any) -> int | None:

@@ -429,3 +429,22 @@ def test_rekap_step_is_guarded_gated_and_reported(tmp_path, monkeypatch):
 
     monkeypatch.setitem(sys.modules, "kinerja.rekap", None)  # module absent
     assert batch._rekap_step(cache, out, "2025", tmp_path)["status"] == "dilewati"
+
+
+def test_html_outputs_pass_the_gate_before_writing(tmp_path):
+    from kinerja.export import export_html
+    from kinerja.privacy import PersonalDataLeak
+
+    out = tmp_path / "out"
+    out.mkdir()
+    cache = prepare_cache(DATA, out).path
+    gate = batch._gate(str(cache), "forum", None)
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("Kepala seksi: Pegawai Uji Tiga")]
+    )
+    with pytest.raises(PersonalDataLeak):
+        batch._write_output(out / "opd" / "X.html", export_html(nb), gate, out)
+    assert not (out / "opd" / "X.html").exists()
+    internal = batch._gate(str(cache), "internal", "RSUD")  # Pegawai Uji Tiga works at RSUD
+    batch._write_output(out / "opd" / "RSUD.html", export_html(nb), internal, out)
+    assert (out / "opd" / "RSUD.html").is_file()

@@ -134,3 +134,13 @@ def test_write_exports_atomic(tmp_path):
     )
     assert (tmp_path / "a.html").is_file() and (tmp_path / "a.slides.html").is_file()
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_without_static_assets_keeps_report_content():
+    deck = export.export_slides(_executed_nb())
+    page = export.export_html(_executed_nb())
+    for doc in (deck, page):
+        stripped = export.without_static_assets(doc)
+        assert len(stripped) < len(doc) / 5
+        assert "IKM 81,25" in stripped and "Judul laporan" in stripped
+    assert "Reveal.initialize" in export.without_static_assets(deck)  # our init script stays
