@@ -2575,7 +2575,17 @@ def _form_section(key: str, title: str, builder: Callable[..., list[Any]], **fix
             kwargs["kode_opd"] = data.check_opd(sel.kode_opd)
         if "jenis_layanan" in accepted:
             kwargs["jenis_layanan"] = sel.jenis_layanan
-        return builder(data, **kwargs)
+        # a selection seen before is shown again without redrawing its charts
+        memo_key = (
+            "form",
+            key,
+            str(kwargs["periode"]),
+            kwargs.get("kode_opd"),
+            kwargs.get("jenis_layanan"),
+        )
+        if memo_key not in data._memo:
+            data._memo[memo_key] = builder(data, **kwargs)
+        return data._memo[memo_key]
 
     return Section(key=key, title=title, build=build)
 
