@@ -58,6 +58,8 @@ CULL_IDLE_TIMEOUT = 300
 CULL_INTERVAL = 30
 #: Pre-heated kernels kept ready per notebook.
 POOL_SIZE = 1
+#: Seconds before a used pre-heated kernel is replaced.
+POOL_FILL_DELAY = 5.0
 
 #: Only these files may be fetched from ``/voila/files/`` (Voila's default, kept).
 FILE_ALLOWLIST = [r".*\.(png|jpg|gif|svg)"]
@@ -136,6 +138,9 @@ def voila_config(
             "theme": "light",
         },
         "VoilaExecutor": {"timeout": int(cell_timeout)},
+        # refill the pool a few seconds after a page took its kernel, so that warming the next
+        # kernel does not compete (2 cores) with the first page's widgets and first redraw
+        "VoilaKernelManager": {"fill_delay": float(POOL_FILL_DELAY)},
         "MappingKernelManager": {
             "cull_idle_timeout": int(cull_idle_timeout),
             "cull_interval": int(cull_interval),
