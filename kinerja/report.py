@@ -61,6 +61,7 @@ ColumnKind = Literal["text", "code", "int", "number", "delta", "percent", "date"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sampel"
 SUMMARY_MIME = "application/vnd.kinerja.privacy+json"
+METRICS_FILE = "metrics.pkl"
 SUPPRESSED_MARK = "*"
 K_PEGAWAI = 10
 K_RESPONDEN = 5
@@ -501,11 +502,86 @@ class ReportData:
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def from_cache(cls, cache_dir: str | Path, **kwargs: Any) -> ReportData:
-        """Build from a prepared cache written by ``Dataset.save_cache`` (the batch)."""
+        """Build from a prepared cache written by ``Dataset.save_cache`` (the batch).
+
+        When the batch also stored precomputed metrics (:meth:`save_metrics`) for the same data,
+        parameters and reference date, they are reused, so no notebook recomputes them.
+        """
         from kinerja.dataset import Dataset
 
         kwargs.setdefault("source", f"cache {Path(cache_dir).name}")
-        return cls(Dataset.from_cache(cache_dir), **kwargs)
+        data = cls(Dataset.from_cache(cache_dir), **kwargs)
+        data.load_metrics(cache_dir)
+        return data
+
+    # -- precomputed metrics (shared by every notebook of a batch) -------------------------------
+    def _metrics_key(self) -> str:
+        """What the memo depends on: input file hashes, parameters and the reference date."""
+        import hashlib
+
+        hashes = getattr(self.dataset, "file_hashes", None) or {}
+        blob = json.dumps(
+            {
+                "files": {str(k): str(v) for k, v in sorted(dict(hashes).items())},
+                "params": self.params,
+                "today": str(self.today.date()),
+            },
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def warm(self, periode: str | Periode | None = None) -> int:
+        """Compute every metric a per-OPD report and the city overview of ``periode`` use.
+
+        Builds the city overview and one OPD's report in memory (nothing is displayed), which
+        asks for exactly the all-OPD metric tables the notebooks need. Returns how many metric
+        tables are memoised.
+        """
+        per = self.periode(periode)
+        sections_kota(self, periode=per)
+        if len(self.opd):
+            sections_opd(self, kode_opd=str(self.opd["kode_opd"].iloc[0]), periode=per)
+        return len(self._memo)
+
+    def save_metrics(self, cache_dir: str | Path) -> Path:
+        """Store the memoised metric tables next to the data cache (atomic write).
+
+        The file is a pickle written by the batch into its own cache folder and read back only
+        when its key matches (:meth:`load_metrics`); it is a cache, never an input format.
+        """
+        import os
+        import pickle
+        import tempfile
+
+        target = Path(cache_dir) / METRICS_FILE
+        payload = {"key": self._metrics_key(), "memo": self._memo}
+        fd, tmp = tempfile.mkstemp(prefix=".metrics-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def load_metrics(self, cache_dir: str | Path) -> bool:
+        """Reuse metrics stored by :meth:`save_metrics` when they match this data; else ignore."""
+        import pickle
+
+        path = Path(cache_dir) / METRICS_FILE
+        if not path.is_file():
+            return False
+        try:
+            with path.open("rb") as fh:
+                payload = pickle.load(fh)  # our own cache file, see save_metrics
+        except Exception:  # a damaged cache only costs time: recompute
+            return False
+        if not isinstance(payload, dict) or payload.get("key") != self._metrics_key():
+            return False
+        self._memo.update(payload["memo"])
+        return True
 
     @classmethod
     def from_folder(

@@ -321,3 +321,26 @@ def test_internal_report_has_banner_and_only_own_people(data):
     # internal shows the small SKP groups that the forum hides
     skp = report.section_skp(data, kode_opd=kode, periode=PERIODE, audience="internal")
     assert sum(getattr(i, "suppressed", 0) for i in skp) == 0
+
+
+def test_precomputed_metrics_are_reused_only_for_the_same_inputs(sample_dataset, tmp_path):
+    """The batch warms the metrics once; every notebook's ReportData reuses them from the cache."""
+    cache = tmp_path / "cache"
+    sample_dataset.save_cache(cache)
+    first = report.ReportData.from_cache(cache, today="2026-01-15")
+    n = first.warm(PERIODE)
+    assert n > 5 and ("ikm", PERIODE) in first._memo
+    first.save_metrics(cache)
+
+    same = report.ReportData.from_cache(cache, today="2026-01-15")
+    assert set(same._memo) == set(first._memo)
+    pd.testing.assert_frame_equal(same.metric("ikm", PERIODE), first.metric("ikm", PERIODE))
+
+    # another reference date (overdue follow-ups) or other parameters: recomputed, not reused
+    assert report.ReportData.from_cache(cache, today="2026-02-01")._memo == {}
+    other = dict(first.params, k_pegawai=3)
+    assert report.ReportData.from_cache(cache, params=other, today="2026-01-15")._memo == {}
+
+    # a damaged metrics file only costs time
+    (cache / report.METRICS_FILE).write_bytes(b"not a pickle")
+    assert report.ReportData.from_cache(cache, today="2026-01-15")._memo == {}
