@@ -338,7 +338,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         reference="issue 3 butir 7",
         confidence="pilihan perancangan",
         used_in="kinerja.impact.training_impact",
-        default="DiD median/rerata hari kerja, bootstrap",
+        default="DiD rerata hari kerja, bootstrap",
         how_to_change="opsi jendela dan pembanding pada training_impact",
     ),
     # --- Tindak lanjut -------------------------------------------------------------------------
