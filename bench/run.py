@@ -479,15 +479,14 @@ def run_voila(full: bool, env: dict[str, str], sessions: int | None) -> dict[str
     script = BENCH / "bench_voila.py"
     if not script.exists():
         return None
-    out = WORK / "bench_voila.json"
-    if out.exists():
-        out.unlink()
+    out = WORK / "bench_voila.json"  # written by bench_voila.py; must be newer than our start
+    t_start = time.time()
     cmd = [sys.executable, str(script)]
     cmd += ["--data", str(ROOT / "data" / "sampel")] if full else ["--quick"]
     cmd += ["--sessions", str(sessions or (10 if full else 3))]
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=3600)
     print(r.stdout[-4000:], flush=True)
-    if r.returncode != 0 or not out.exists():
+    if r.returncode != 0 or not out.exists() or out.stat().st_mtime < t_start:
         raise RuntimeError(f"bench_voila.py gagal ({r.returncode}): {r.stderr[-2000:]}")
     res = json.loads(out.read_text(encoding="utf-8"))
     res["command"] = " ".join(cmd[1:])
