@@ -95,6 +95,11 @@ def prepare_cache(
     else:
         extra = f" ({info.note})" if info.note else ""
         log(f"Cache data {info.status}{extra}: {info.path}")
+    # the default period's metric tables, computed once, so a new kernel only filters and draws
+    from kinerja.params import load_defaults
+
+    metrics = batch.warm_metrics(Path(info.path), str(load_defaults(None)["periode"]), None)
+    log(f"Metrik periode bawaan: {metrics['status']}")
     return Path(info.path)
 
 

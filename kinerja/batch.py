@@ -41,7 +41,6 @@ import datetime as dt
 import errno
 import hashlib
 import html
-import importlib
 import inspect
 import json
 import os
@@ -58,6 +57,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kinerja import params as P
+from kinerja.report import METRICS_FILE
 
 __all__ = [
     "BatchError",
@@ -218,7 +218,7 @@ def _cache_is_intact(cache_dir: Path, key: str) -> tuple[bool, str]:
     files = meta.get("files") or {}
     if not files:
         return False, "cache tanpa berkas"
-    actual = _hash_tree(cache_dir, skip={CACHE_META})
+    actual = _hash_tree(cache_dir, skip={CACHE_META, METRICS_FILE})
     if actual != files:
         changed = sorted(set(actual) ^ set(files) | {k for k in files if actual.get(k) != files[k]})
         return False, "berkas cache berubah/rusak: " + ", ".join(changed[:5])
@@ -319,6 +319,30 @@ def prepare_cache(
         if old != cache_dir and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
     return CacheInfo(cache_dir, key, status, inputs, opd, _summary_records(ds), reason)
+
+
+def warm_metrics(cache_dir: Path, periode: str, params_dir: Path | str | None) -> dict[str, Any]:
+    """Compute the all-OPD metric tables once and store them beside the data cache.
+
+    Every report notebook would otherwise recompute the same city-wide tables in its own
+    kernel (the expensive part of a report). The stored tables are keyed by the input hashes,
+    the parameters and today's date (:meth:`kinerja.report.ReportData.save_metrics`), so a
+    notebook reuses them only when it would have computed exactly the same. A failure here
+    costs time, not correctness: the notebooks then compute what they need themselves.
+    """
+    from kinerja.report import ReportData
+
+    t0 = time.perf_counter()
+    try:
+        pdir = str(Path(params_dir).resolve()) if params_dir is not None else None
+        data = ReportData.from_cache(cache_dir, params_dir=pdir)
+        if data._memo:  # already stored for these inputs, parameters and date
+            return {"status": "dipakai ulang", "tabel": len(data._memo), "detik": 0.0}
+        n = data.warm(periode)
+        data.save_metrics(cache_dir)
+    except Exception as exc:
+        return {"status": STATUS_FAILED, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"status": STATUS_OK, "tabel": n, "detik": round(time.perf_counter() - t0, 2)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,7 +513,7 @@ def run_one(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:
         if tmp.exists():
             from kinerja.privacy import gated_replace
 
-            gated_replace(tmp, ipynb, gate, audience=gate.audience, root=out)
+            gated_replace(tmp, ipynb, gate, audience=audience, root=out)
             res.files["ipynb"] = ipynb.relative_to(out.resolve()).as_posix()
         if error is None:
             import nbformat
@@ -763,14 +787,6 @@ def _clean_temp(out: Path) -> None:
                 tmp.unlink()
 
 
-def _call_rekap(ds_source: Any, path: Path, **kw: Any) -> None:
-    mod = importlib.import_module("kinerja.rekap")
-    write_rekap = mod.write_rekap
-    accepted = inspect.signature(write_rekap).parameters
-    kwargs = {k: v for k, v in kw.items() if k in accepted}
-    write_rekap(ds_source, path, **kwargs)
-
-
 def run_batch(
     data_dir: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -874,6 +890,8 @@ def run_batch(
             f"data tidak dapat dimuat dari {data}: {type(exc).__name__}: {exc}"
         ) from None
 
+    metrics = warm_metrics(cache.path, periode or defaults["periode"], pdir)
+
     names = {
         str(r.kode_opd): (None if r.nama_opd != r.nama_opd else str(r.nama_opd))
         for r in cache.opd.itertuples(index=False)
@@ -916,9 +934,9 @@ def run_batch(
                     "cache_dir": str(cache.path),
                     "params_dir": str(pdir),
                 },
-                ipynb=str(base.with_suffix(".ipynb")),
-                html=str(base.with_suffix(".html")),
-                slides=str(base.with_suffix(".slides.html")),
+                ipynb=str(base.parent / f"{base.name}.ipynb"),
+                html=str(base.parent / f"{base.name}.html"),
+                slides=str(base.parent / f"{base.name}.slides.html"),
                 out_dir=str(out),
                 timeout=timeout,
                 cwd=str(nb_opd.parent),
@@ -940,9 +958,9 @@ def run_batch(
                     "cache_dir": str(cache.path),
                     "params_dir": str(pdir),
                 },
-                ipynb=str(base.with_suffix(".ipynb")),
-                html=str(base.with_suffix(".html")),
-                slides=str(base.with_suffix(".slides.html")),
+                ipynb=str(base.parent / f"{base.name}.ipynb"),
+                html=str(base.parent / f"{base.name}.html"),
+                slides=str(base.parent / f"{base.name}.slides.html"),
                 out_dir=str(out),
                 timeout=timeout,
                 cwd=str(nb_city.parent),
@@ -997,6 +1015,7 @@ def run_batch(
             "note": cache.note,
         },
         "data_summary": cache.summary,
+        "metrik": metrics,
     }
     state = {"status": "berjalan", "rekap": {"status": "belum"}}
 
@@ -1085,16 +1104,17 @@ def run_batch(
 
 
 def _rekap_step(cache: CacheInfo, out: Path, periode: str, pdir: Path) -> dict[str, Any]:
-    try:
-        importlib.import_module("kinerja.rekap")
-    except ImportError:
-        return {"status": "dilewati", "error": "modul kinerja.rekap belum tersedia"}
     path = _inside(out, out / "rekap.xlsx")
     tmp = path.with_name(f".rekap.{uuid.uuid4().hex[:8]}.tmp.xlsx")
     try:
         from kinerja.privacy import gated_replace
+        from kinerja.rekap import rekap_tables, write_rekap
+        from kinerja.report import ReportData
 
-        _call_rekap(_from_cache(cache.path), tmp, periode=periode, params_dir=pdir)
+        # the same (precomputed) metric tables the reports show
+        data = ReportData.from_cache(cache.path, params_dir=str(pdir))
+        tables = rekap_tables(data, periode=periode)
+        write_rekap(tables, tmp, pegawai=data.table("pegawai"))
         # the workbook is a forum output too: it passes the personal-data gate
         gated_replace(tmp, path, _gate(str(cache.path), "forum", None), audience="forum", root=out)
     except Exception as exc:
