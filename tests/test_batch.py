@@ -395,40 +395,33 @@ def test_dask_local_cluster(tmp_path, params_dir):
     assert (tmp_path / "out" / "opd" / "OKA.html").is_file()
 
 
-def test_rekap_step_is_guarded_gated_and_reported(tmp_path, monkeypatch):
-    import types
+def test_rekap_step_is_gated_and_reported(tmp_path, monkeypatch):
+    from kinerja import rekap
+    from kinerja.params import default_params_dir
 
     out = tmp_path / "out"
     out.mkdir()
     cache = prepare_cache(DATA, out)
-    calls = []
-
-    def write_rekap(ds, path, *, periode):
-        calls.append(periode)
-        pd.DataFrame({"periode": [periode], "opd": [len(ds.get("opd"))]}).to_excel(
-            path, index=False
-        )
-
-    monkeypatch.setitem(
-        sys.modules, "kinerja.rekap", types.SimpleNamespace(write_rekap=write_rekap)
-    )
-    res = batch._rekap_step(cache, out, "2025", tmp_path)
-    assert res["status"] == "ok" and calls == ["2025"]
-    assert pd.read_excel(out / "rekap.xlsx")["periode"].astype(str).tolist() == ["2025"]
+    res = batch._rekap_step(cache, out, "2025", default_params_dir())
+    assert res["status"] == "ok", res
+    sheets = pd.read_excel(out / "rekap.xlsx", sheet_name=None)
+    # the fixture data has only opd and pegawai: every stream is listed as missing, none invented
+    notes = sheets["Keterangan"]
+    assert set(notes["tabel"]) == set(rekap.TABLE_COLUMNS)
+    assert (notes["baris"] == 0).all()
     assert res["sha256"] == file_sha256(out / "rekap.xlsx")
+    before = (out / "rekap.xlsx").read_bytes()
 
-    def leaky(ds, path, *, periode):
-        pd.DataFrame({"nama": ["Pegawai Uji Dua"]}).to_excel(path, index=False)
+    def leaky(tables, path, **kw):
+        pd.DataFrame({"catatan": ["Kepala seksi: Pegawai Uji Dua"]}).to_excel(path, index=False)
+        return [Path(path)]
 
-    monkeypatch.setitem(sys.modules, "kinerja.rekap", types.SimpleNamespace(write_rekap=leaky))
-    res = batch._rekap_step(cache, out, "2025", tmp_path)
+    monkeypatch.setattr(rekap, "write_rekap", leaky)
+    res = batch._rekap_step(cache, out, "2025", default_params_dir())
     assert res["status"] == "gagal" and "data pribadi" in res["error"]
-    # the earlier workbook is left untouched
-    assert pd.read_excel(out / "rekap.xlsx")["periode"].astype(str).tolist() == ["2025"]
+    # the earlier workbook is left untouched, no temp file is left behind
+    assert (out / "rekap.xlsx").read_bytes() == before
     assert not list(out.glob(".rekap*"))
-
-    monkeypatch.setitem(sys.modules, "kinerja.rekap", None)  # module absent
-    assert batch._rekap_step(cache, out, "2025", tmp_path)["status"] == "dilewati"
 
 
 def test_html_outputs_pass_the_gate_before_writing(tmp_path):
