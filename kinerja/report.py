@@ -1686,12 +1686,7 @@ def _impact_result(
     data: ReportData, kode_opd: str, periode: Periode
 ) -> tuple[pd.Series, pd.DataFrame] | None:
     """(wave, impact table) when this OPD had a training wave in the period's year."""
-    if (
-        _metric_module("impact") is None
-        or _metric_module("service") is None
-        or not data.has("pelatihan")
-        or not data.has("layanan")
-    ):
+    if not data.has("pelatihan") or not data.has("layanan"):
         return None
     waves = data.metric("waves", None)
     w = _opd_rows(waves, kode_opd)
@@ -2714,26 +2709,25 @@ def form_definitions() -> dict[str, Any]:
     }
 
 
-# ---------------------------------------------------------------------------------------------
-# Streams whose metric module may be missing from an installation
-# ---------------------------------------------------------------------------------------------
-def _metric_module(name: str) -> Any:
-    """``kinerja.<name>`` or ``None`` when this installation does not have it."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"kinerja.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"kinerja.{name}":
-            raise
-        return None
-
-
-def _module_missing(what: str, module: str) -> Block:
-    return note(
-        f"Perhitungan {what} (modul kinerja.{module}) tidak tersedia pada instalasi ini; "
-        "bagian ini dilewati."
-    )
+def _stream_section(
+    data: ReportData,
+    *,
+    title: str,
+    table: str,
+    blocks: Callable[..., list[Any]],
+    kode_opd: str,
+    periode: str | Periode,
+    audience: Audience,
+    heading_level: int | None,
+) -> list[Any]:
+    """Heading, then the stream's blocks, or a note that its source table is absent."""
+    out: list[Any] = [heading(title, heading_level)] if heading_level else []
+    if not data.has(table):
+        return [*out, _missing_table(table)]
+    return [
+        *out,
+        *blocks(data, kode_opd=kode_opd, periode=Periode.parse(periode), audience=audience),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2748,19 +2742,16 @@ def section_kinerja_harian(
     heading_level: int | None = 2,
 ) -> list[Any]:
     """Real-time activity reporting (e-Kinerja) of one OPD: reporting share, lag, verification."""
-    out: list[Any] = []
-    if heading_level:
-        out.append(heading("Laporan Kinerja Harian (e-Kinerja)", heading_level))
-    if not data.has("laporan_kinerja"):
-        return [*out, _missing_table("laporan_kinerja")]
-    if _metric_module("activity") is None:
-        return [*out, _module_missing("laporan kinerja harian", "activity")]
-    return [
-        *out,
-        *_activity_blocks(
-            data, kode_opd=kode_opd, periode=Periode.parse(periode), audience=audience
-        ),
-    ]
+    return _stream_section(
+        data,
+        title="Laporan Kinerja Harian (e-Kinerja)",
+        table="laporan_kinerja",
+        blocks=_activity_blocks,
+        kode_opd=kode_opd,
+        periode=periode,
+        audience=audience,
+        heading_level=heading_level,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2776,19 +2767,16 @@ def section_layanan(
 ) -> list[Any]:
     """Service lead time in working days against the published standard, with the bottleneck
     stage of each service (UU 25/2009 Pasal 21; data contract, working days)."""
-    out: list[Any] = []
-    if heading_level:
-        out.append(heading("Waktu Layanan dan Tahap Hambatan", heading_level))
-    if not data.has("layanan"):
-        return [*out, _missing_table("layanan")]
-    if _metric_module("service") is None:
-        return [*out, _module_missing("waktu layanan", "service")]
-    return [
-        *out,
-        *_service_blocks(
-            data, kode_opd=kode_opd, periode=Periode.parse(periode), audience=audience
-        ),
-    ]
+    return _stream_section(
+        data,
+        title="Waktu Layanan dan Tahap Hambatan",
+        table="layanan",
+        blocks=_service_blocks,
+        kode_opd=kode_opd,
+        periode=periode,
+        audience=audience,
+        heading_level=heading_level,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2804,19 +2792,16 @@ def section_pengaduan(
 ) -> list[Any]:
     """Complaints of one OPD: volume by category and channel, response and resolution times
     against the SP4N-LAPOR! deadlines (reference §4.2). Complaint text is never shown."""
-    out: list[Any] = []
-    if heading_level:
-        out.append(heading("Pengaduan Masyarakat", heading_level))
-    if not data.has("pengaduan"):
-        return [*out, _missing_table("pengaduan")]
-    if _metric_module("complaints") is None:
-        return [*out, _module_missing("pengaduan", "complaints")]
-    return [
-        *out,
-        *_complaint_blocks(
-            data, kode_opd=kode_opd, periode=Periode.parse(periode), audience=audience
-        ),
-    ]
+    return _stream_section(
+        data,
+        title="Pengaduan Masyarakat",
+        table="pengaduan",
+        blocks=_complaint_blocks,
+        kode_opd=kode_opd,
+        periode=periode,
+        audience=audience,
+        heading_level=heading_level,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2841,13 +2826,11 @@ def sections_hambatan(
 ) -> list[Any]:
     """Bottleneck explorer for one service (or all services of one OPD)."""
     per = data.periode(periode)
-    if _metric_module("service") is None or not data.has("layanan"):
+    if not data.has("layanan"):
         kode = data.check_opd(kode_opd)
         return [
             _title_block(data.opd_name(kode), f"Periode {per.label}"),
-            _missing_table("layanan")
-            if not data.has("layanan")
-            else _module_missing("waktu layanan", "service"),
+            _missing_table("layanan"),
         ]
     kode, layanan = _default_service(data, kode_opd, jenis_layanan, per)
     out: list[Any] = [
@@ -3472,7 +3455,7 @@ def section_hambatan_lambat(
 
 @_fact
 def _fact_service(data: ReportData, kode: str, per: Periode, audience: Audience) -> list[str]:
-    if not data.has("layanan") or _metric_module("service") is None:
+    if not data.has("layanan"):
         return []
     req = _svc_rows(data.metric("service", per)["permohonan"], kode)
     req = req.loc[req["tepat_waktu"].notna()]
@@ -3509,7 +3492,7 @@ def _fact_service(data: ReportData, kode: str, per: Periode, audience: Audience)
     ],
 )
 def _kota_layanan(data: ReportData, per: Periode) -> pd.DataFrame:
-    if not data.has("layanan") or _metric_module("service") is None:
+    if not data.has("layanan"):
         return pd.DataFrame({"kode_opd": pd.Series(dtype="str")})
     req = data.metric("service", per)["permohonan"]
     r = pd.DataFrame(
@@ -3555,7 +3538,7 @@ def _m_complaint_times(data: ReportData, periode: Periode | None) -> pd.DataFram
 def _m_complaint_slow(data: ReportData, periode: Periode | None) -> pd.DataFrame:
     from kinerja.complaints import slow_service_vs_sla
 
-    if not data.has("layanan") or _metric_module("service") is None:
+    if not data.has("layanan"):
         return pd.DataFrame()
     return slow_service_vs_sla(
         data.table("pengaduan"), data.metric("service_all", None), by_month=True, periode=periode
@@ -3679,7 +3662,7 @@ def _complaint_blocks(
 
 @_fact
 def _fact_complaints(data: ReportData, kode: str, per: Periode, audience: Audience) -> list[str]:
-    if not data.has("pengaduan") or _metric_module("complaints") is None:
+    if not data.has("pengaduan"):
         return []
     times = _opd_rows(data.metric("complaint_times", per), kode)
     if times.empty:
@@ -3818,7 +3801,7 @@ def _activity_blocks(
 
 @_fact
 def _fact_activity(data: ReportData, kode: str, per: Periode, audience: Audience) -> list[str]:
-    if not data.has("laporan_kinerja") or _metric_module("activity") is None:
+    if not data.has("laporan_kinerja"):
         return []
     rows = _opd_rows(data.metric("activity", per), kode)
     if rows.empty or (audience == "forum" and int(rows["n_pegawai"].max()) < data.k_pegawai):
