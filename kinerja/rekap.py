@@ -106,7 +106,8 @@ def rekap_tables(
     data : kinerja.report.ReportData
         Loaded data and parameters (``k_pegawai``, ``k_responden``, IKM weight, deadlines).
     periode : str or Periode, optional
-        Evaluation period; default the latest year in the data. Training compliance is always
+        Evaluation period; default the ``periode`` of ``parameters/default.yaml`` (as for the
+        batch and the reports). Training compliance is always
         per calendar year (the 20 JP right is yearly, reference §3), i.e. the period's year.
 
     Returns
@@ -118,7 +119,7 @@ def rekap_tables(
     """
     from kinerja.privacy import forum_safe, suppress_distribution
 
-    per = Periode.parse(periode) if periode is not None else Periode.parse(data.latest_year())
+    per = data.periode(periode)  # None: the periode of parameters/default.yaml, as the batch
     k_peg, k_resp = data.k_pegawai, data.k_responden
     out: dict[str, pd.DataFrame] = {}
 

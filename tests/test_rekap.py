@@ -113,7 +113,7 @@ def test_gate_refuses_a_name_in_a_category(sample_dir: Path, tmp_path: Path) -> 
 
 def test_cli_writes_and_reports(sample_dir: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "rekap.json"
-    assert main(["rekap", str(sample_dir), "--out", str(out), "--periode", PERIODE]) == 0
+    assert main(["rekap", str(sample_dir), "--out", str(out)]) == 0  # default: parameters periode
     assert "Rekap periode 2025" in capsys.readouterr().out
     assert out.exists()
 
