@@ -560,6 +560,15 @@ def _raise_keyboard_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _catch_sigint() -> Any:
+    """Make SIGINT raise KeyboardInterrupt in the main thread; return the previous handler."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _worker_init(log_dir: str | None) -> None:
     """Initializer of a local worker: patch jupyter_client, leave Ctrl-C to the parent."""
     from kinerja import jupyter_patch
@@ -1060,6 +1069,9 @@ def run_batch(
     )
     bar = _make_bar(len(tasks), progress)
     interrupted = False
+    # Ctrl-C must stop the batch cleanly even when the process inherited SIGINT as ignored
+    # (a shell starts background jobs that way, and Python then keeps it ignored).
+    old_sigint = _catch_sigint()
     try:
         for task, res in backend.run(tasks):
             res["error"] = scrub(res["error"])
@@ -1075,6 +1087,8 @@ def run_batch(
                 r["status"] = STATUS_UNFINISHED
                 r["error"] = "batch dihentikan (Ctrl-C) sebelum laporan ini selesai"
     finally:
+        if old_sigint is not None:
+            signal.signal(signal.SIGINT, old_sigint)
         bar.close()
         if isinstance(backend, _DaskBackend):
             backend.close()
