@@ -76,6 +76,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from kinerja.schema import SKM_ELEMENTS
+
 __all__ = [
     "DEFAULT_SEED",
     "DEFAULT_YEAR",
@@ -124,17 +126,6 @@ PLANTED_IKM: dict[str, float] = {
 #: Number of penilaian_skp rows whose predikat deliberately disagrees with the §2.3 matrix.
 SKP_PREDIKAT_DISAGREEMENTS = 4
 
-_SKM_ELEMENTS = (
-    "persyaratan",
-    "prosedur",
-    "waktu",
-    "biaya",
-    "produk",
-    "kompetensi",
-    "perilaku",
-    "pengaduan",
-    "sarana",
-)
 # element offsets around an OPD's mean answer (centred below, so the IKM target is kept)
 _SKM_OFFSETS = np.array([0.0, 0.0, -0.15, 0.35, 0.0, -0.05, 0.1, -0.15, -0.1])
 
@@ -1118,7 +1109,7 @@ def _make_skm(
         "jenis_layanan": np.concatenate([f["jenis_layanan"] for f in frames])[order],
         "tanggal": tanggal[order],
     }
-    for e, name in enumerate(_SKM_ELEMENTS):
+    for e, name in enumerate(SKM_ELEMENTS):
         cols[name] = pa.array(answers[:, e], mask=answers[:, e] == 0)
     cols["umur"] = np.clip(np.rint(rng.normal(38, 12, m)), 17, 80).astype(np.int64)
     cols["jenis_kelamin"] = np.where(rng.random(m) < 0.52, "P", "L").astype(object)
