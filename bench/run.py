@@ -253,10 +253,54 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines += ["", "## Tabel", "", "```", render_table(table_rows(results)), "```", ""]
     for note in results.get("notes", []):
         lines.append(f"- {note}")
+    baseline = results.get("baseline")
+    if baseline:
+        lines += ["", *render_comparison(results["results"], baseline)]
+    tried = results.get("tried")
+    if tried:
+        lines += ["", tried.strip(), ""]
     lines += ["", "## Rincian per bagian", ""]
     for name, sec in results.get("sections", {}).items():
         lines += [f"### {name}", "", "```json", json.dumps(sec, indent=1, default=str), "```", ""]
     return "\n".join(lines) + "\n"
+
+
+def render_comparison(now: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
+    """Markdown lines: every headline key before (``baseline``, an earlier results.json) and now.
+
+    The baseline is a committed results file of an earlier real run (``bench/baseline-*.json``);
+    its date, commit and settings are printed with it, so a reader sees what is compared.
+    """
+    bm = baseline.get("meta", {})
+    before = baseline.get("results", {})
+    lines = [
+        "## Sebelum → sesudah",
+        "",
+        f"Sebelum: `{baseline.get('file', '?')}` — {bm.get('date', '?')}, commit "
+        f"`{bm.get('git_commit', '?')}`, mode `{bm.get('mode', '?')}`, pengaturan "
+        f"{bm.get('settings', '?')}.",
+        "",
+        "| kunci | sebelum | sesudah | target |",
+        "|---|---|---|---|",
+    ]
+    for k in REQUIRED_KEYS:
+        t = TARGETS.get(k)
+        b, a = before.get(k), now.get(k)
+        lines.append(
+            f"| `{k}` | {'null' if b is None else f'{b:.3f}'} | "
+            f"{'null' if a is None else f'{a:.3f}'} | {'' if t is None else f'{t[0]} {t[1]:g}'} |"
+        )
+    return lines
+
+
+def load_baseline(path: Path) -> dict[str, Any] | None:
+    """An earlier results.json to compare with (``None`` when the file is absent)."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("sections", None)  # only the headline, meta and notes are shown
+    data["file"] = path.name
+    return data
 
 
 def write_results(results: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
@@ -469,6 +513,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "notes": notes,
     }
     results["results"] = headline(sections)
+    if args.baseline:
+        results["baseline"] = load_baseline(Path(args.baseline))
+    tried = BENCH / "dicoba.md"
+    if tried.exists():
+        results["tried"] = tried.read_text(encoding="utf-8")
     meta["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     meta["duration_s"] = time.perf_counter() - started
     return results
@@ -514,6 +563,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-pm4py", action="store_true", help="jangan memasang venv pm4py")
     ap.add_argument("--unset-openblas", choices=["auto", "yes", "no"], default="auto")
     ap.add_argument("--out", default=str(BENCH), help="folder results.json/results.md")
+    ap.add_argument(
+        "--baseline",
+        default=str(BENCH / "baseline-sesi1.json"),
+        help="results.json lama sebagai pembanding (kosongkan: tanpa pembanding)",
+    )
     args = ap.parse_args(argv)
     full = args.mode == "full"
     if args.bh_sizes is None:

@@ -91,3 +91,34 @@ def test_write_results_json_has_null_and_markdown_says_so(tmp_path: Path) -> Non
     assert "| `batch_over_floor` | null |" in text
     assert "Bagian batch gagal" in text
     assert "—" in bench_run.render_table(bench_run.table_rows(results))
+
+
+def test_markdown_compares_with_baseline_and_shows_what_was_tried(tmp_path: Path) -> None:
+    old = {
+        "meta": {**_meta(), "git_commit": "old1234", "date": "2025-12-01 00:00:00 UTC"},
+        "results": {**bench_run.headline({}), "batch_over_floor": 4.044},
+        "sections": {"batch": {"huge": "detail"}},
+    }
+    base_file = tmp_path / "baseline.json"
+    base_file.write_text(json.dumps(old), encoding="utf-8")
+    baseline = bench_run.load_baseline(base_file)
+    assert "sections" not in baseline and baseline["file"] == "baseline.json"
+    assert bench_run.load_baseline(tmp_path / "absent.json") is None
+
+    now = {**bench_run.headline({}), "batch_over_floor": 1.5}
+    results = {
+        "meta": _meta(),
+        "results": now,
+        "targets": {},
+        "sections": {},
+        "notes": [],
+        "baseline": baseline,
+        "tried": "## Yang dicoba\n\n- metrik dihitung sekali",
+    }
+    _, md = bench_run.write_results(results, tmp_path / "out")
+    text = md.read_text(encoding="utf-8")
+    assert "## Sebelum → sesudah" in text
+    assert "`old1234`" in text
+    assert "| `batch_over_floor` | 4.044 | 1.500 | <= 1.3 |" in text
+    assert "| `voila_redraw_ms` | null | null | <= 300 |" in text
+    assert "## Yang dicoba" in text and "metrik dihitung sekali" in text
