@@ -50,10 +50,10 @@ format: $(STAMP)
 app: $(SAMPLE)/opd.csv
 	$(BIN)/kinerja app --data $(SAMPLE)
 
-bench: $(STAMP) browser
+bench: $(SAMPLE)/opd.csv browser
 	$(BIN)/python bench/run.py --full
 
-bench-quick: $(STAMP) browser
+bench-quick: $(SAMPLE)/opd.csv browser
 	$(BIN)/python bench/run.py --quick
 
 clean:
