@@ -16,28 +16,82 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from kinerja.io import RawTable, UnreadableFileError, find_table_files, read_table_file
 from kinerja.schema import REQUIRED_TABLES, TABLE_NAMES, TABLES
-from kinerja.validation import (
-    QUARANTINE_COLUMNS,
-    WARNING_COLUMNS,
-    ColumnMapping,
-    PppkCheck,
-    References,
-    TableResult,
-    map_columns,
-    reference_keys,
-    validate_table,
-)
+
+if TYPE_CHECKING:  # validation (pandera) is imported only when a folder is loaded
+    from kinerja.validation import ColumnMapping, PppkCheck, TableResult
 
 CACHE_FORMAT = 1
 SUMMARY_COLUMNS = ("table", "berkas", "read", "accepted", "quarantined")
+
+
+def __getattr__(name: str) -> Any:
+    # ``QUARANTINE_COLUMNS`` is re-exported from kinerja.validation without importing pandera
+    # when only a prepared cache is read (every report notebook of a batch)
+    if name == "QUARANTINE_COLUMNS":
+        from kinerja.validation import QUARANTINE_COLUMNS
+
+        return QUARANTINE_COLUMNS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class LazyTables(Mapping[str, pd.DataFrame]):
+    """Tables of a prepared cache, each read (and re-typed) the first time it is asked for.
+
+    A report whose metric tables were precomputed by the batch only needs the small tables
+    (``opd``, names); the large ones (``laporan_kinerja``, ``layanan``, ``skm``) are then never
+    read. :meth:`n_rows` answers "is this table empty?" from the Parquet footer without reading
+    it.
+    """
+
+    def __init__(self, folder: Path, names: list[str]) -> None:
+        self._folder = folder
+        self._names = list(names)
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def _path(self, name: str) -> Path:
+        return self._folder / f"{name}.parquet"
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._loaded:
+            if name not in self._names:
+                raise KeyError(name)
+            frame = pd.read_parquet(self._path(name))
+            self._loaded[name] = _restore_dtypes(frame, name) if name in TABLES else frame
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def n_rows(self, name: str) -> int | None:
+        """Rows of table ``name`` (``None`` when absent) without loading it."""
+        if name not in self._names:
+            return None
+        if name in self._loaded:
+            return len(self._loaded[name])
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(self._path(name)).metadata.num_rows)
+
+    @property
+    def loaded(self) -> list[str]:
+        """Names of the tables read so far."""
+        return list(self._loaded)
 
 
 class DataFolderError(ValueError):
@@ -71,8 +125,8 @@ class Dataset:
         Assumptions used (rules marked *likely* in reference.md).
     """
 
-    tables: dict[str, pd.DataFrame]
-    quarantine: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
+    quarantine: Mapping[str, pd.DataFrame]
     summary: pd.DataFrame
     warnings: pd.DataFrame
     missing: list[str]
@@ -164,8 +218,12 @@ class Dataset:
         return path
 
     @classmethod
-    def from_cache(cls, directory: str | Path) -> Dataset:
-        """Restore a dataset written by :meth:`save_cache`."""
+    def from_cache(cls, directory: str | Path, *, lazy: bool = False) -> Dataset:
+        """Restore a dataset written by :meth:`save_cache`.
+
+        With ``lazy=True`` the tables and the quarantine are :class:`LazyTables`: each is read
+        when first used (a damaged table file then fails at that point, not here).
+        """
         directory = Path(directory)
         meta_path = directory / "dataset.json"
         if not meta_path.is_file():
@@ -173,14 +231,20 @@ class Dataset:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("format") != CACHE_FORMAT:
             raise ValueError(f"format cache {meta.get('format')} tidak didukung")
-        tables = {}
-        for name in meta["tables"]:
-            frame = pd.read_parquet(directory / "tables" / f"{name}.parquet")
-            tables[name] = _restore_dtypes(frame, name)
-        quarantine = {
-            name: pd.read_parquet(directory / "karantina" / f"{name}.parquet")
-            for name in meta["tables"]
-        }
+        tables: Mapping[str, pd.DataFrame]
+        quarantine: Mapping[str, pd.DataFrame]
+        if lazy:
+            tables = LazyTables(directory / "tables", list(meta["tables"]))
+            quarantine = _LazyQuarantine(directory / "karantina", list(meta["tables"]))
+        else:
+            tables = {}
+            for name in meta["tables"]:
+                frame = pd.read_parquet(directory / "tables" / f"{name}.parquet")
+                tables[name] = _restore_dtypes(frame, name)
+            quarantine = {
+                name: pd.read_parquet(directory / "karantina" / f"{name}.parquet")
+                for name in meta["tables"]
+            }
         return cls(
             tables=tables,
             quarantine=quarantine,
@@ -227,6 +291,17 @@ def _restore_dtypes(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return out
 
 
+class _LazyQuarantine(LazyTables):
+    """Quarantined rows of a cache: the original text columns, read as stored."""
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._loaded:
+            if name not in self._names:
+                raise KeyError(name)
+            self._loaded[name] = pd.read_parquet(self._path(name))
+        return self._loaded[name]
+
+
 def _is_quarantine_file(path: Path) -> bool:
     try:
         with open(path, encoding="utf-8-sig", errors="replace") as fh:
@@ -246,6 +321,8 @@ def _open_folder(folder: Path) -> tuple[dict[str, RawTable], dict[str, ColumnMap
         raise DataFolderError(f"folder data tidak ditemukan: {folder}")
     if not folder.is_dir():
         raise DataFolderError(f"bukan folder: {folder}")
+    from kinerja.validation import map_columns
+
     found = find_table_files(folder, TABLE_NAMES)
     problems: list[str] = []
     for table, paths in found.items():
@@ -316,6 +393,8 @@ def load(
     DataFolderError
         Missing required table or column, unreadable or ambiguous file (one message for all).
     """
+    from kinerja.validation import WARNING_COLUMNS, References, reference_keys, validate_table
+
     folder = Path(folder)
     raws, mappings = _open_folder(folder)
     refs = References()
@@ -474,10 +553,11 @@ def _print_summary(summary: pd.DataFrame) -> None:
 
 
 __all__ = [
-    "QUARANTINE_COLUMNS",
+    "QUARANTINE_COLUMNS",  # noqa: F822 (module __getattr__: no pandera import for a cache)
     "SUMMARY_COLUMNS",
     "DataFolderError",
     "Dataset",
+    "LazyTables",
     "cli_validate",
     "default_quarantine_dir",
     "load",
