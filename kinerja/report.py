@@ -45,7 +45,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -453,6 +453,53 @@ SOURCE_LABELS: dict[str, str] = {
 }
 
 
+_METRICS_MAGIC = b"kinerja-metrics-2\n"
+
+
+class _Stored:
+    """Where one pickled table sits in the metrics file (:meth:`ReportData.save_metrics`)."""
+
+    __slots__ = ("length", "offset", "path")
+
+    def __init__(self, path: Path, offset: int, length: int) -> None:
+        self.path, self.offset, self.length = path, offset, length
+
+    def load(self) -> Any:
+        import pickle
+
+        with self.path.open("rb") as fh:
+            fh.seek(self.offset)
+            return pickle.loads(fh.read(self.length))  # our own cache file
+
+
+class _StoredMemo(dict):
+    """A memo whose stored values are unpickled on first access (then kept)."""
+
+    def __getitem__(self, key: Any) -> Any:
+        value = dict.__getitem__(self, key)
+        if isinstance(value, _Stored):
+            value = value.load()
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default  # noqa: SIM401 (self.get is this)
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [self[k] for k in self]
+
+    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
+        return [(k, self[k]) for k in self]
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self.items()) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> Any:
+        return (dict, (dict(self.items()),))
+
+
 class ReportData:
     """Everything a report shows, loaded once: dataset, parameters and memoised metric tables.
 
@@ -484,7 +531,12 @@ class ReportData:
         today: Any = None,
     ) -> None:
         self.dataset = dataset
-        self.tables: dict[str, pd.DataFrame] = dict(getattr(dataset, "tables", {}) or {})
+        tables = getattr(dataset, "tables", None)
+        # a lazy cache mapping (kinerja.dataset.LazyTables) stays lazy: a report whose metrics
+        # were precomputed by the batch never reads the large tables
+        self.tables: Mapping[str, pd.DataFrame] = (
+            tables if tables is not None and not isinstance(tables, dict) else dict(tables or {})
+        )
         if params is None:
             params = _load_params(params_dir)
         self.params = params
@@ -510,7 +562,7 @@ class ReportData:
         from kinerja.dataset import Dataset
 
         kwargs.setdefault("source", f"cache {Path(cache_dir).name}")
-        data = cls(Dataset.from_cache(cache_dir), **kwargs)
+        data = cls(Dataset.from_cache(cache_dir, lazy=True), **kwargs)
         data.load_metrics(cache_dir)
         return data
 
@@ -542,24 +594,56 @@ class ReportData:
         sections_kota(self, periode=per)
         if len(self.opd):
             sections_opd(self, kode_opd=str(self.opd["kode_opd"].iloc[0]), periode=per)
+        # a section asks for some tables only when that OPD has rows (e.g. the IKM elements of
+        # an OPD without survey rows): compute every metric not asked for yet for ``per``
+        for name in _METRICS:
+            at = None if name in _PERIOD_FREE else per
+            if (name, "" if at is None else str(at)) not in self._memo:
+                try:
+                    self.metric(name, at)
+                except Exception:  # noqa: BLE001 - the notebook computes it and shows the error
+                    continue
         return len(self._memo)
 
     def save_metrics(self, cache_dir: str | Path) -> Path:
         """Store the memoised metric tables next to the data cache (atomic write).
 
-        The file is a pickle written by the batch into its own cache folder and read back only
-        when its key matches (:meth:`load_metrics`); it is a cache, never an input format.
+        The file is a pickle container written by the batch into its own cache folder and read
+        back only when its key matches (:meth:`load_metrics`); it is a cache, never an input
+        format. Every table is pickled on its own (a dict of tables, like ``service``, table by
+        table) and an index at the end says where, so a notebook unpickles only the tables its
+        report uses: the service event log alone is most of the file and only the bottleneck
+        explorer and the training-impact section need it.
         """
         import os
         import pickle
         import tempfile
 
         target = Path(cache_dir) / METRICS_FILE
-        payload = {"key": self._metrics_key(), "memo": self._memo}
         fd, tmp = tempfile.mkstemp(prefix=".metrics-", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+                def put(value: Any) -> tuple[int, int]:
+                    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                    offset = fh.tell()
+                    fh.write(blob)
+                    return (offset, len(blob))
+
+                fh.write(_METRICS_MAGIC)
+                index: dict[Any, Any] = {}
+                for key, value in self._memo.items():
+                    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+                        index[key] = {k: put(v) for k, v in value.items()}
+                    else:
+                        index[key] = put(value)
+                head = fh.tell()
+                pickle.dump(
+                    {"key": self._metrics_key(), "index": index},
+                    fh,
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
+                fh.write(head.to_bytes(8, "little"))
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -567,20 +651,36 @@ class ReportData:
         return target
 
     def load_metrics(self, cache_dir: str | Path) -> bool:
-        """Reuse metrics stored by :meth:`save_metrics` when they match this data; else ignore."""
+        """Reuse metrics stored by :meth:`save_metrics` when they match this data; else ignore.
+
+        Only the index is read here; each table is unpickled the first time it is used.
+        """
         import pickle
 
         path = Path(cache_dir) / METRICS_FILE
         if not path.is_file():
             return False
         try:
-            with path.open("rb") as fh:
-                payload = pickle.load(fh)  # our own cache file, see save_metrics
+            with path.open("rb") as fh:  # our own cache file, see save_metrics
+                if fh.read(len(_METRICS_MAGIC)) != _METRICS_MAGIC:
+                    return False
+                fh.seek(-8, 2)
+                fh.seek(int.from_bytes(fh.read(8), "little"))
+                head = pickle.load(fh)
         except Exception:  # a damaged cache only costs time: recompute
             return False
-        if not isinstance(payload, dict) or payload.get("key") != self._metrics_key():
+        if not isinstance(head, dict) or head.get("key") != self._metrics_key():
             return False
-        self._memo.update(payload["memo"])
+        memo = _StoredMemo()
+        for key, where in head["index"].items():
+            if isinstance(where, dict):
+                dict.__setitem__(
+                    memo, key, _StoredMemo({k: _Stored(path, *w) for k, w in where.items()})
+                )
+            else:
+                dict.__setitem__(memo, key, _Stored(path, *where))
+        memo.update(self._memo)
+        self._memo = memo
         return True
 
     @classmethod
@@ -620,7 +720,11 @@ class ReportData:
         return t if t is not None else None
 
     def has(self, name: str) -> bool:
-        """Whether table ``name`` is present and not empty."""
+        """Whether table ``name`` is present and not empty (a lazy table is not read for it)."""
+        n_rows = getattr(self.tables, "n_rows", None)
+        if n_rows is not None:
+            n = n_rows(name)
+            return n is not None and n > 0
         t = self.tables.get(name)
         return t is not None and len(t) > 0
 
@@ -741,6 +845,8 @@ def _load_params(params_dir: str | Path | None) -> dict[str, Any]:
 
 
 _METRICS: dict[str, Callable[[ReportData, Periode | None], Any]] = {}
+#: metrics that sections always ask for over the whole data (``periode=None``)
+_PERIOD_FREE = frozenset({"followup", "open_requests", "service_all", "waves"})
 
 
 def _metric(name: str) -> Callable[[Callable[[ReportData, Periode | None], Any]], Any]:
@@ -2944,8 +3050,15 @@ def _finished_log(data: ReportData) -> tuple[pd.DataFrame, pd.DataFrame]:
     return data.__dict__["finished_log"]
 
 
+@_metric("open_requests")
+def _m_open_requests(data: ReportData, periode: Periode | None) -> pd.DataFrame:
+    """Requests still open (first stage), all OPDs: memoised, so a report with precomputed
+    metrics does not read the service log for its note."""
+    return _finished_log(data)[1]
+
+
 def _open_note(data: ReportData, kode_opd: str, periode: Periode | None) -> list[str]:
-    _, opened = _finished_log(data)
+    opened = data.metric("open_requests", None)
     rows = opened.loc[opened["kode_opd"].astype("str") == kode_opd]
     if periode is not None:
         rows = rows.loc[periode.contains(rows["mulai"])]
