@@ -6,8 +6,9 @@ A measurement that was not made is ``null`` in the JSON and "—" in the table, 
 
 1. Bottleneck + SLA tables (:mod:`bench_pm4py`): kinerja ``service_tables`` vs pm4py (separate
    venv, subprocess) vs a plain-pandas reference, on the same Parquet log; 1 M events (both
-   modes) and 10 M (``--full``); pm4py business hours on a 100 k log (and 1 M in ``--full``);
-   agreement of kinerja's and pm4py's figures on a 20 k log.
+   modes) and 10 M (``--full``); in ``--full`` also pm4py business hours on 100 k and 1 M logs
+   and the agreement of kinerja's and pm4py's figures on a 20 k log (``--agreement`` adds the
+   latter to ``--quick``).
 2. Load + validate (:mod:`bench_load`): the Salatiga sample and a 10× sample (``--full``).
 3. Batch (:mod:`bench_batch`): ``kinerja batch`` vs a sequential papermill CLI loop vs the floor
    (``--quick``: a subset of OPDs, stated in the results).
@@ -408,6 +409,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "runs": args.runs,
         "runs_10m": args.runs_10m,
         "bh_sizes": args.bh_sizes,
+        "agreement": full or args.agreement,
         "bh_runs": args.bh_runs,
         "load_runs": args.load_runs if full or args.load else 0,
         "batch_opd": args.batch_opd,
@@ -449,11 +451,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         return out
 
     sections["bottleneck"] = _section("bottleneck + SLA", bottleneck, notes)
-    sections["kesesuaian"] = _section(
-        "kesesuaian kinerja vs pm4py (20 k)",
-        lambda: bench_pm4py.agreement(20_000, pm4py=pm4py_py, env=env),
-        notes,
-    )
+    if full or args.agreement:
+        sections["kesesuaian"] = _section(
+            "kesesuaian kinerja vs pm4py (20 k)",
+            lambda: bench_pm4py.agreement(20_000, pm4py=pm4py_py, env=env),
+            notes,
+        )
+    else:
+        notes.append(
+            "Kesesuaian kinerja vs pm4py (20 k) dan jam kerja pm4py tidak dijalankan pada "
+            "--quick (lihat make bench)."
+        )
     if full or args.load:
         import bench_load
 
@@ -554,6 +562,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bh-sizes", type=int, nargs="*", default=None)
     ap.add_argument("--bh-runs", type=int, default=5)
     ap.add_argument("--load", action="store_true", help="jalankan load juga pada --quick")
+    ap.add_argument(
+        "--agreement", action="store_true", help="jalankan cek kesesuaian juga pada --quick"
+    )
     ap.add_argument("--load-runs", type=int, default=5)
     ap.add_argument("--batch-opd", type=int, default=None, help="batasi jumlah OPD batch")
     ap.add_argument("--batch-rounds", type=int, default=None)
@@ -571,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     full = args.mode == "full"
     if args.bh_sizes is None:
-        args.bh_sizes = [100_000, 1_000_000] if full else [100_000]
+        args.bh_sizes = [100_000, 1_000_000] if full else []
     if args.batch_opd is None and not full:
         args.batch_opd = 2
     if args.batch_rounds is None:
