@@ -1,4 +1,4 @@
-"""Seaborn charts for the reports: Indonesian labels, id-ID tick formats, embedded as PNG.
+"""Charts for the reports (matplotlib; seaborn for heat maps and histograms): Indonesian labels, id-ID tick formats, embedded as PNG.
 
 Every helper draws on its own :class:`matplotlib.figure.Figure` (never through ``pyplot``), so no
 figure is left open in the kernel and the backend does not matter (inline in JupyterLab, Agg under
@@ -13,16 +13,18 @@ chart junk (no top/right spines, a light grid only along the value axis).
 from __future__ import annotations
 
 import base64
+import colorsys
 import html
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import matplotlib as mpl
+import matplotlib.colors as mcolors
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -41,6 +43,56 @@ __all__ = [
 BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 PALETTE = "colorblind"
+#: seaborn's "colorblind" palette (the hue colours of bar and line charts)
+COLORBLIND = (
+    "#0173b2",
+    "#de8f05",
+    "#029e73",
+    "#d55e00",
+    "#cc78bc",
+    "#ca9161",
+    "#fbafe4",
+    "#949494",
+    "#ece133",
+    "#56b4e9",
+)
+#: seaborn's ``axes_style("whitegrid")`` with a lighter grid: the look of every chart
+STYLE = {
+    "figure.facecolor": "white",
+    "axes.labelcolor": ".15",
+    "xtick.direction": "out",
+    "ytick.direction": "out",
+    "xtick.color": ".15",
+    "ytick.color": ".15",
+    "axes.axisbelow": True,
+    "grid.linestyle": "-",
+    "text.color": ".15",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": [
+        "Arial",
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Bitstream Vera Sans",
+        "sans-serif",
+    ],
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "xtick.top": False,
+    "ytick.right": False,
+    "axes.grid": True,
+    "axes.facecolor": "white",
+    "axes.edgecolor": "#888888",
+    "grid.color": "#e3e3e3",
+    "axes.spines.left": True,
+    "axes.spines.bottom": True,
+    "axes.spines.right": True,
+    "axes.spines.top": True,
+    "xtick.bottom": False,
+    "ytick.left": False,
+}
+#: bars are drawn at 75 % saturation, as seaborn's barplot does
+BAR_SATURATION = 0.75
 ACCENT = "#1f5f8b"
 REFERENCE = "#b03a2e"
 _DPI = 110
@@ -116,10 +168,25 @@ def _finish(fig: Figure, ax, *, title: str, source: str, notes: Sequence[str] = 
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    return Chart(png=_png(fig), title=title, source=source, notes=list(notes))
+
+
+def _png(fig: Figure) -> bytes:
+    """The figure as an RGB PNG, drawn once.
+
+    ``Figure.savefig`` runs the constrained layout in a draw pass of its own and then draws
+    again to render; one ``canvas.draw()`` does both (same pixels, about a fifth less time per
+    chart). The figure background is opaque white, so the alpha channel is dropped.
+    """
+    from PIL import Image
+
+    canvas = fig.canvas
+    canvas.draw()
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=_DPI)
-    fig.clear()
-    return Chart(png=buf.getvalue(), title=title, source=source, notes=list(notes))
+    image.convert("RGB").save(buf, format="png", dpi=(_DPI, _DPI))
+    return buf.getvalue()
 
 
 def _legend_below(ax, *, title: str | None = None) -> None:
@@ -148,7 +215,77 @@ def _legend_below(ax, *, title: str | None = None) -> None:
 
 
 def _style():
-    return sns.axes_style("whitegrid", {"grid.color": "#e3e3e3", "axes.edgecolor": "#888888"})
+    return mpl.rc_context(STYLE)
+
+
+def _desaturate(color: str, prop: float = BAR_SATURATION) -> tuple[float, float, float]:
+    """``color`` with its HLS saturation multiplied by ``prop`` (seaborn.desaturate)."""
+    h, lum, sat = colorsys.rgb_to_hls(*mcolors.to_rgb(color))
+    return colorsys.hls_to_rgb(h, lum, sat * prop)
+
+
+def _levels(values: pd.Series) -> list[str]:
+    """Distinct values in order of appearance (categories in their order), without NA."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = set(values.dropna().astype(str))
+        return [str(c) for c in values.cat.categories if str(c) in present]
+    return list(dict.fromkeys(values.dropna().astype(str)))
+
+
+def _draw_bars(
+    ax,
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    order: Sequence[str],
+    orient: Literal["h", "v"],
+    colors: dict[str, object] | None,
+    color: str,
+    hue: str | None,
+    hue_order: Sequence[str] | None,
+) -> None:
+    """Bars of the mean ``value`` per category (and hue level, side by side): seaborn's
+    ``barplot(errorbar=None)`` layout — width 0.8, categories at 0, 1, ..., the first on top of
+    a horizontal chart — drawn with matplotlib directly (no seaborn import, no per-group
+    DataFrame round trips)."""
+    pos = {c: i for i, c in enumerate(order)}
+    frame = frame.loc[frame[category].isin(pos)]
+    bar = ax.barh if orient == "h" else ax.bar
+    if hue is None:
+        means = frame.groupby(category, sort=False)[value].mean()
+        cats = [c for c in order if c in means.index]
+        x = np.array([pos[c] for c in cats], dtype=float)
+        y = means.reindex(cats).to_numpy(dtype=float)
+        face = [_desaturate(colors[c]) for c in cats] if colors else _desaturate(color)
+        if orient == "h":
+            bar(x - 0.4, y, height=0.8, align="edge", color=face)
+        else:
+            bar(x - 0.4, y, width=0.8, align="edge", color=face)
+    else:
+        frame = frame.assign(**{hue: frame[hue].astype("str")})
+        levels = list(hue_order) if hue_order is not None else _levels(frame[hue])
+        n = max(len(levels), 1)
+        width = 0.8 / n
+        means = frame.groupby([hue, category], sort=False)[value].mean()
+        for i, level in enumerate(levels):
+            sub = means.loc[level] if level in means.index.get_level_values(0) else None
+            cats = [c for c in order if sub is not None and c in sub.index]
+            x = np.array([pos[c] for c in cats], dtype=float) - 0.4 + i * width
+            y = sub.reindex(cats).to_numpy(dtype=float) if sub is not None else np.array([])
+            face = _desaturate(COLORBLIND[i % len(COLORBLIND)])
+            if orient == "h":
+                bar(x, y, height=width, align="edge", color=face, label=level)
+            else:
+                bar(x, y, width=width, align="edge", color=face, label=level)
+    ticks = list(range(len(order)))
+    axis = ax.yaxis if orient == "h" else ax.xaxis
+    axis.set_ticks(ticks, labels=[str(c) for c in order])
+    axis.grid(False)
+    if orient == "h":
+        ax.set_ylim(len(order) - 0.5, -0.5)
+    else:
+        ax.set_xlim(-0.5, len(order) - 0.5)
 
 
 def bar_chart(
@@ -210,29 +347,21 @@ def bar_chart(
     with _style():
         fig, ax = _new_figure(width, height)
         palette = None
-        color = ACCENT
         if colors is not None and hue is None:
             palette = {c: colors.get(c, ACCENT) for c in order}
-            color = None
         elif highlight is not None and hue is None:
             palette = {c: (ACCENT if c == highlight else "#b8c4cc") for c in order}
-            color = None
-        elif hue is not None:
-            palette = PALETTE
-            color = None
-        kwargs = {"x": value, "y": category} if orient == "h" else {"x": category, "y": value}
-        sns.barplot(
-            data=frame,
-            **kwargs,
-            hue=hue if hue is not None else (category if palette else None),
-            order=order,
-            hue_order=hue_order if hue is not None else (order if palette else None),
-            palette=palette,
-            color=color,
+        _draw_bars(
+            ax,
+            frame,
+            category=category,
+            value=value,
+            order=[str(c) for c in order],
             orient=orient,
-            errorbar=None,
-            legend=hue is not None,
-            ax=ax,
+            colors=palette,
+            color=ACCENT,
+            hue=hue,
+            hue_order=hue_order,
         )
         value_axis = ax.xaxis if orient == "h" else ax.yaxis
         if tick_decimals is None:
@@ -274,7 +403,7 @@ def bar_chart(
             line(reference, color=REFERENCE, linestyle="--", linewidth=1.3, label=reference_label)
             if reference_label and hue is None:
                 _legend_below(ax)
-        if hue is not None and ax.get_legend() is not None:
+        if hue is not None:
             _legend_below(ax, title=hue_label)
         return _finish(fig, ax, title=title, source=source, notes=notes)
 
@@ -306,17 +435,7 @@ def line_chart(
     frame[x] = pd.to_datetime(frame[x])
     with _style():
         fig, ax = _new_figure(width, 3.8)
-        sns.lineplot(
-            data=frame,
-            x=x,
-            y=y,
-            hue=hue,
-            marker="o",
-            palette=PALETTE if hue else None,
-            color=None if hue else ACCENT,
-            errorbar=None,
-            ax=ax,
-        )
+        _draw_lines(ax, frame, x=x, y=y, hue=hue)
         ax.yaxis.set_major_formatter(id_formatter(decimals, percent=percent))
         if monthly:
             months = sorted(frame[x].dt.to_period("M").unique())
@@ -346,6 +465,21 @@ def line_chart(
         return _finish(fig, ax, title=title, source=source, notes=notes)
 
 
+def _draw_lines(ax, frame: pd.DataFrame, *, x: str, y: str, hue: str | None) -> None:
+    """Mean ``y`` per ``x`` (per hue level), sorted by ``x``, with round markers: seaborn's
+    ``lineplot(marker="o", errorbar=None)`` drawn with matplotlib directly."""
+    style = {"marker": "o", "markeredgewidth": 0.75, "markeredgecolor": "w"}
+    if hue is None:
+        line = frame.groupby(x)[y].mean().sort_index()
+        ax.plot(line.index, line.to_numpy(dtype=float), color=ACCENT, **style)
+        return
+    for i, level in enumerate(_levels(frame[hue])):
+        rows = frame.loc[frame[hue].astype("str") == level]
+        line = rows.groupby(x)[y].mean().sort_index()
+        color = COLORBLIND[i % len(COLORBLIND)]
+        ax.plot(line.index, line.to_numpy(dtype=float), color=color, label=level, **style)
+
+
 def histogram_chart(
     values: pd.Series,
     *,
@@ -361,6 +495,8 @@ def histogram_chart(
     width: float = 8.0,
 ) -> Chart:
     """Histogram of one numeric column (e.g. JP per pegawai) with an optional reference line."""
+    import seaborn as sns
+
     vals = pd.to_numeric(values, errors="coerce").dropna()
     with _style():
         fig, ax = _new_figure(width, 3.6)
@@ -400,6 +536,8 @@ def heatmap_chart(
     """
     values = pivot.astype(float)
     shade = values.div(values.max(axis=1).replace(0, np.nan), axis=0) if normalize_rows else values
+    import seaborn as sns
+
     n_rows, n_cols = values.shape
     height = max(2.5, 0.32 * n_rows + 1.6)
     annot = None
