@@ -6,10 +6,15 @@ Per round (rounds are interleaved: floor, batch, loop, then again):
 floor
     In one fresh process: in-process ``papermill.execute_notebook`` of ``bench/_work/floor.ipynb``
     — the report notebook's parameters cell plus one cell with the report's imports
-    (:data:`FLOOR_IMPORTS`: ``kinerja.report`` and the modules it imports when it runs,
-    matplotlib, ipywidgets, pyarrow) and nothing else — once untimed (bytecode/disk cache), then
-    ``floor_runs`` timed. Floor per notebook = the median. In-process is what the batch workers
-    do, so this is the stricter (smaller) floor; the CLI adds interpreter start.
+    (:data:`FLOOR_IMPORTS`: ``kinerja.report`` and the modules it imports when it runs with
+    the batch's precomputed metrics, matplotlib's Agg canvas, pyarrow, babel, yaml) and nothing
+    else — once untimed (bytecode/disk cache), then ``floor_runs`` timed. Floor per notebook =
+    the median. In-process is what the batch workers do, so this is the stricter (smaller)
+    floor; the CLI adds interpreter start. The earlier, larger import list
+    (:data:`FLOOR_IMPORTS_V1`, with seaborn, ipywidgets and the metric modules) is measured
+    beside it (``floor_v1_*``, ``batch_over_floor_v1``) so older figures stay comparable.
+    CPU seconds (process plus waited-for descendants: kernels, pool workers) are recorded for
+    floor, batch and loop, with the load average at the start and the end.
 batch
     ``kinerja.batch.run_batch(data, out, opd=codes, jobs=cores, include_city=False,
     rekap=False)`` in a fresh process (timed as a whole, interpreter start included, like the
@@ -48,26 +53,37 @@ NOTEBOOK = ROOT / "notebooks" / "laporan_opd.ipynb"
 SAMPLE = ROOT / "data" / "sampel"
 BIN = ROOT / ".venv" / "bin"
 
-#: The report notebook's imports without its computation (kinerja.report imports these lazily
-#: when ``show_laporan_opd`` runs; see the function-level imports in kinerja/report.py).
+#: The report notebook's imports without its computation: the modules a report of the batch
+#: imports when it runs with the batch's precomputed metrics (``kinerja.report`` and what it
+#: imports lazily, matplotlib's Agg canvas, pyarrow for the cache, babel and yaml).
 FLOOR_IMPORTS = (
+    "import kinerja.report as laporan\n"
+    "import kinerja.charts, kinerja.dataset, kinerja.privacy, kinerja.formatting, kinerja.forms\n"
+    "import kinerja.complaints, kinerja.calendar, kinerja.params, kinerja.assumptions\n"
+    "import matplotlib.figure, matplotlib.backends.backend_agg\n"
+    "import pyarrow.parquet, babel.dates, yaml"
+)
+#: The floor's imports before the report stopped importing seaborn, pandera and the metric
+#: modules (figures up to 2026-11-28 06:00 used this); measured beside the current floor.
+FLOOR_IMPORTS_V1 = (
     "import kinerja.report as laporan\n"
     "import kinerja.charts, kinerja.dataset, kinerja.privacy, kinerja.formatting\n"
     "import kinerja.survey, kinerja.skp, kinerja.service, kinerja.complaints, kinerja.training\n"
     "import matplotlib.pyplot as plt\n"
+    "import seaborn\n"
     "import ipywidgets\n"
     "import pyarrow.parquet"
 )
 
 
-def floor_notebook(path: Path) -> Path:
+def floor_notebook(path: Path, imports: str = FLOOR_IMPORTS) -> Path:
     """Write the floor notebook: the report's parameters cell + the imports cell."""
     import nbformat
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
     params = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     out = nbformat.v4.new_notebook(metadata=nb.metadata)
-    out.cells = [params[0], nbformat.v4.new_code_cell(FLOOR_IMPORTS)]
+    out.cells = [params[0], nbformat.v4.new_code_cell(imports)]
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(out, path)
     return path
@@ -92,11 +108,31 @@ def _floor_child(nb: str, runs: int, params_json: str) -> None:
     )
     pm.execute_notebook(nb, str(out), **kw)  # warm-up, untimed
     times = []
+    cpu = []
     for _ in range(runs):
+        c0 = _cpu_self_and_children()
         t0 = time.perf_counter()
         pm.execute_notebook(nb, str(out), **kw)
         times.append(time.perf_counter() - t0)
-    print(json.dumps({"times": times}))
+        cpu.append(_cpu_self_and_children() - c0)
+    print(json.dumps({"times": times, "cpu": cpu}))
+
+
+def _cpu_self_and_children() -> float:
+    """User + system CPU seconds of this process and of its waited-for descendants (kernels,
+    pool workers): on a shared machine CPU time says what a run costs, wall time what it waited."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + ch.ru_utime + ch.ru_stime
+
+
+def _loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def _batch_child(data: str, out: str, codes_json: str, jobs: int) -> None:
@@ -124,10 +160,17 @@ def _batch_child(data: str, out: str, codes_json: str, jobs: int) -> None:
     print(json.dumps({"status": status, "errors": errors[:5], "parameters": params}))
 
 
+_LAST_CPU: list[float] = [0.0]
+
+
 def _run(cmd: list[str], env: dict[str, str] | None, timeout: float = 7200) -> tuple[float, str]:
+    """Run a child to completion; wall seconds and stdout (its CPU seconds, descendants
+    included, in ``_LAST_CPU[0]``)."""
+    c0 = _cpu_self_and_children()
     t0 = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
     wall = time.perf_counter() - t0
+    _LAST_CPU[0] = _cpu_self_and_children() - c0
     if r.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])} gagal ({r.returncode}):\n{r.stderr[-3000:]}")
     return wall, r.stdout
@@ -169,26 +212,38 @@ def bench_batch(
     _, txt = _run([py, me, "--batch-child", str(data), str(out), json.dumps(codes[:1]), "1"], env)
     warm = _last_json(txt)
     fnb = floor_notebook(work / "floor.ipynb")
+    fnb1 = floor_notebook(work / "floor-v1.ipynb", FLOOR_IMPORTS_V1)
+    floor1_s: list[float] = []
     p0 = warm["parameters"][codes[0]]
     floor_s: list[float] = []
+    floor_cpu: list[float] = []
     batch_s: list[float] = []
+    batch_cpu: list[float] = []
     loop_s: list[float] = []
+    loop_cpu: list[float] = []
+    load_start = _loadavg()
     status: dict[str, int] = {}
     errors: list[str] = []
     loop_fail = 0
     for i in range(rounds):
         _, txt = _run([py, me, "--floor-child", str(fnb), str(floor_runs), json.dumps(p0)], env)
         floor_s += _last_json(txt)["times"]
+        floor_cpu += _last_json(txt)["cpu"]
         say(f"floor ronde {i + 1}: median {statistics.median(floor_s):.2f} s")
+        _, txt = _run([py, me, "--floor-child", str(fnb1), str(floor_runs), json.dumps(p0)], env)
+        floor1_s += _last_json(txt)["times"]
+        say(f"floor v1 ronde {i + 1}: median {statistics.median(floor1_s):.2f} s")
         wall, txt = _run(
             [py, me, "--batch-child", str(data), str(out), json.dumps(codes), str(jobs)], env
         )
         res = _last_json(txt)
         batch_s.append(wall)
+        batch_cpu.append(_LAST_CPU[0])
         for k, v in res["status"].items():
             status[k] = status.get(k, 0) + v
         errors = errors or res["errors"]
         say(f"batch ronde {i + 1}: {wall:.1f} s ({res['status']})")
+        c0 = _cpu_self_and_children()
         t0 = time.perf_counter()
         for code in codes:
             p = res["parameters"][code]
@@ -201,6 +256,7 @@ def bench_batch(
             r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
             loop_fail += r.returncode != 0
         loop_s.append(time.perf_counter() - t0)
+        loop_cpu.append(_cpu_self_and_children() - c0)
         say(f"loop papermill ronde {i + 1}: {loop_s[-1]:.1f} s")
 
     def summ(v: list[float]) -> dict[str, float]:
@@ -226,7 +282,18 @@ def bench_batch(
         "batch_over_floor": statistics.median(batch_s) / bound,
         "batch_over_floor_range": [min(batch_s) / bound, max(batch_s) / bound],
         "batch_speedup_vs_papermill_loop": statistics.median(loop_s) / statistics.median(batch_s),
+        # CPU seconds (process + waited-for descendants): less sensitive to other load
+        "floor_cpu_per_notebook_s": summ(floor_cpu),
+        "batch_cpu_s": summ(batch_cpu),
+        "papermill_loop_cpu_s": summ(loop_cpu),
+        "batch_cpu_over_floor_cpu": statistics.median(batch_cpu)
+        / (n * statistics.median(floor_cpu)),
+        "loadavg_start": load_start,
+        "loadavg_end": _loadavg(),
         "floor_imports": FLOOR_IMPORTS,
+        "floor_v1_per_notebook_s": summ(floor1_s),
+        "batch_over_floor_v1": statistics.median(batch_s)
+        / (n * statistics.median(floor1_s) / jobs),
     }
 
 
