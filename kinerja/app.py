@@ -12,7 +12,11 @@ What the launcher does, in order:
    temporary folder and points Voila's ``config_file_paths`` at that folder only, so a stray
    ``voila.json`` in the working directory or in Jupyter's config path cannot loosen it;
 4. applies :func:`kinerja.jupyter_patch.apply` (the stall fix, toolchain trap 1) in this process,
-   which is the Voila server process, and runs Voila in-process.
+   which is the Voila server process, and runs Voila in-process;
+5. once the server listens, starts the background pre-render (:func:`start_prerender`): two
+   worker processes at lower priority render every OPD of the default period into
+   ``<out>/_formulir/<cache key>`` (``KINERJA_FORM_CACHE`` for the kernels), so an OPD change
+   shows stored sections instead of drawing ~8 charts. ``KINERJA_APP_PRERENDER=0`` turns it off.
 
 The configuration keeps Voila's safe defaults and states them explicitly: listen on 127.0.0.1
 only, no port hopping, only the form notebooks served, sources stripped, tracebacks hidden, only
@@ -26,6 +30,7 @@ the notebooks find the data when their ``cache_dir`` parameter is ``None``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import os
@@ -33,10 +38,11 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
-from kinerja.forms import ENV_CACHE_DIR, ENV_DATA_DIR, ENV_PARAMS_DIR
+from kinerja.forms import ENV_CACHE_DIR, ENV_DATA_DIR, ENV_FORM_CACHE, ENV_PARAMS_DIR
 
 #: Repository root (``kinerja`` is installed in editable mode from it).
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +66,14 @@ CULL_INTERVAL = 30
 POOL_SIZE = 1
 #: Seconds before a used pre-heated kernel is replaced.
 POOL_FILL_DELAY = 5.0
+
+#: Folder (inside the output folder, beside the batch's ``_cache``) of the rendered form
+#: sections (:class:`kinerja.forms.RenderCache`), one sub-folder per prepared cache. Never
+#: inside the batch's cache folder: the batch checks that folder's files and would rebuild it.
+FORM_CACHE_DIR = "_formulir"
+#: Worker processes that pre-render the form sections in the background, and their niceness.
+PRERENDER_JOBS = 2
+PRERENDER_NICE = 10
 
 #: Only these files may be fetched from ``/voila/files/`` (Voila's default, kept).
 FILE_ALLOWLIST = [r".*\.(png|jpg|gif|svg)"]
@@ -101,6 +115,22 @@ def prepare_cache(
     metrics = batch.warm_metrics(Path(info.path), str(load_defaults(None)["periode"]), None)
     log(f"Metrik periode bawaan: {metrics['status']}")
     return Path(info.path)
+
+
+def form_cache_dir(cache: Path) -> Path:
+    """The rendered-sections folder of the prepared cache ``<out>/_cache/<key>``:
+    ``<out>/_formulir/<key>``; folders of older caches are removed (as the batch keeps only its
+    current cache)."""
+    import shutil
+
+    root = cache.parent.parent / FORM_CACHE_DIR
+    target = root / cache.name
+    if root.is_dir():
+        for old in root.iterdir():
+            if old != target and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,13 +196,76 @@ def port_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
+def start_prerender(
+    cache_dir: str | os.PathLike[str],
+    root: str | os.PathLike[str],
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    env: dict[str, str] | None = None,
+    jobs: int = PRERENDER_JOBS,
+    nice: int = PRERENDER_NICE,
+) -> Any:
+    """Start the background pre-render of the form sections (:func:`kinerja.forms.prerender`).
+
+    A child process (``jobs`` spawn workers at niceness ``nice``) renders every OPD of the
+    default period into ``root``, the default OPD first; the kernels then show those selections
+    from disk instead of drawing ~8 charts per change. Its output goes to this process's
+    stdout ("Pra-render formulir selesai: ..."). Returns the ``subprocess.Popen``.
+    """
+    import subprocess
+
+    code = (
+        "import sys; from kinerja.forms import prerender_main; "
+        "sys.exit(prerender_main(sys.argv[1:]))"
+    )
+    argv = [
+        sys.executable,
+        "-c",
+        code,
+        "--cache",
+        str(cache_dir),
+        "--root",
+        str(root),
+        "--jobs",
+        str(int(jobs)),
+        "--nice",
+        str(int(nice)),
+    ]
+    if data_dir is not None:
+        argv += ["--data", str(data_dir)]
+    child_env = {**os.environ, **(env or {}), "MPLBACKEND": "Agg"}
+    # its own process group: stopping it (stop_prerender) also stops its worker processes
+    return subprocess.Popen(argv, env=child_env, start_new_session=True)
+
+
+def stop_prerender(child: Any, timeout: float = 30) -> None:
+    """Stop a pre-render started by :func:`start_prerender`, workers included."""
+    if child.poll() is not None:
+        return
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+        child.wait(timeout=timeout)
+    except ProcessLookupError:
+        return
+    except Exception:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait(timeout=timeout)
+
+
 def serve(
     config: dict[str, Any],
     *,
     env: dict[str, str],
     announce: str | None = None,
+    prerender: dict[str, Any] | None = None,
 ) -> int:
-    """Run Voila in this process with ``config`` until Ctrl-C / SIGTERM; return an exit code."""
+    """Run Voila in this process with ``config`` until Ctrl-C / SIGTERM; return an exit code.
+
+    ``prerender`` (keyword arguments of :func:`start_prerender`) starts the background
+    pre-render once the server listens, so it never delays the server or the first page's
+    kernel start; it is stopped with the server.
+    """
     from voila.app import Voila
 
     from kinerja import jupyter_patch
@@ -186,12 +279,25 @@ def serve(
     conf_dir = Path(tempfile.mkdtemp(prefix="kinerja-voila-"))
     (conf_dir / "voila.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
 
+    children: list[Any] = []
+
+    def ready() -> None:
+        if announce:
+            print(announce, flush=True)
+        if prerender is not None:
+            try:
+                child = start_prerender(**prerender)
+                children.append(child)
+                # reap it when it ends (no zombie beside the kernels)
+                threading.Thread(target=child.wait, name="kinerja-prarender", daemon=True).start()
+            except OSError as exc:  # the forms still work, rendering live
+                print(f"Pra-render formulir tidak dapat dimulai: {exc}", flush=True)
+
     class _KinerjaVoila(Voila):
         def listen(self) -> None:  # announce the URL once the socket is bound
-            if announce:
-                import tornado.ioloop
+            import tornado.ioloop
 
-                tornado.ioloop.IOLoop.current().add_callback(lambda: print(announce, flush=True))
+            tornado.ioloop.IOLoop.current().add_callback(ready)
             super().listen()
 
     argv = [f"--Voila.config_file_paths={conf_dir}"]
@@ -204,6 +310,8 @@ def serve(
     finally:
         import shutil
 
+        for child in children:
+            stop_prerender(child)
         shutil.rmtree(conf_dir, ignore_errors=True)
     print("Server formulir dihentikan.", flush=True)
     return 0
@@ -266,9 +374,24 @@ def cli_app(args: argparse.Namespace) -> int:
     except Exception as exc:
         print(f"Data tidak dapat disiapkan: {exc}", file=sys.stderr)
         return 1
-    env = {ENV_CACHE_DIR: str(cache), ENV_DATA_DIR: str(data.resolve())}
+    form_cache = form_cache_dir(cache)
+    env = {
+        ENV_CACHE_DIR: str(cache),
+        ENV_DATA_DIR: str(data.resolve()),
+        ENV_FORM_CACHE: str(form_cache),
+    }
     if getattr(args, "params", None):
         env[ENV_PARAMS_DIR] = str(Path(args.params).resolve())
+    # KINERJA_APP_PRERENDER=0 turns the background pre-render off (forms then render live and
+    # store what they rendered for the next kernel)
+    prerender = None
+    if os.environ.get("KINERJA_APP_PRERENDER", "1") != "0":
+        prerender = {
+            "cache_dir": cache,
+            "root": form_cache,
+            "data_dir": data.resolve(),
+            "env": env,
+        }
     # KINERJA_APP_PREHEAT=0 turns pre-heating off (the benchmark's cold first paint)
     preheat = os.environ.get("KINERJA_APP_PREHEAT", "1") != "0"
     import shutil
@@ -284,6 +407,6 @@ def cli_app(args: argparse.Namespace) -> int:
             f"  (pilihan lewat alamat, mis. {url}voila/render/laporan_opd.ipynb?kode_opd=DINKES)\n"
             "Tekan Ctrl-C untuk berhenti."
         )
-        return serve(config, env=env, announce=announce)
+        return serve(config, env=env, announce=announce, prerender=prerender)
     finally:
         shutil.rmtree(root.parent, ignore_errors=True)

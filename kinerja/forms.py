@@ -12,6 +12,14 @@ One notebook is both a Papermill template and a Voila form. Its cell after the t
 
 Speed: the heavy aggregation (loading the prepared cache, building the report data) happens once
 per kernel and is memoised in :func:`get_data`; a control change only filters and redraws.
+Drawing is the expensive part of a redraw (about eight charts per OPD), so rendered sections are
+kept at three levels: in memory per form (recent selections), on disk for every kernel of
+``kinerja app`` (:class:`RenderCache`, keyed by input hashes, parameters, date, code version and
+selection; ``KINERJA_FORM_CACHE``), and pre-rendered by the app in background worker processes
+for every OPD of the default period (:func:`prerender`). A redraw reads memory, then disk, and
+only then runs the builders live (storing the result for the next kernel). The form's options
+and defaults are cached the same way, so a new kernel showing a stored selection never reads the
+large tables.
 
 Safety: the audience is always ``forum`` under Voila. Query-string values are only *compared*
 with the option lists (never evaluated); an unknown value is ignored with a polite note, and every
@@ -45,6 +53,9 @@ log = logging.getLogger(__name__)
 ENV_CACHE_DIR = "KINERJA_CACHE_DIR"
 ENV_DATA_DIR = "KINERJA_DATA_DIR"
 ENV_PARAMS_DIR = "KINERJA_PARAMS_DIR"
+
+#: Folder of the rendered-section cache (set by ``kinerja app``; unset: no disk cache).
+ENV_FORM_CACHE = "KINERJA_FORM_CACHE"
 
 #: Query-string keys a form understands; anything else is ignored.
 QUERY_KEYS = ("kode_opd", "periode", "jenis_layanan")
@@ -157,13 +168,18 @@ def parse_query(
 
 
 def _periods_from_dates(dates: Iterable[pd.Series]) -> list[Periode]:
+    import numpy as np
+
     months: set[tuple[int, int]] = set()
     for s in dates:
-        d = pd.to_datetime(s, errors="coerce").dropna()
-        if d.empty:
+        d = s if pd.api.types.is_datetime64_any_dtype(s) else pd.to_datetime(s, errors="coerce")
+        # distinct months of a million dates: numpy month units, not a DataFrame of year/month
+        # columns (1.8 s → a few ms for laporan_kinerja at Salatiga scale)
+        values = d.dropna().to_numpy(dtype="datetime64[ns]")
+        if values.size == 0:
             continue
-        ym = pd.DataFrame({"y": d.dt.year, "m": d.dt.month}).drop_duplicates()
-        months.update(zip(ym["y"].astype(int), ym["m"].astype(int), strict=True))
+        for m in np.unique(values.astype("datetime64[M]")).astype(int):
+            months.add((1970 + int(m) // 12, int(m) % 12 + 1))
     periods: set[Periode] = set()
     for y, m in months:
         periods.add(Periode(y, "tahun"))
@@ -442,6 +458,13 @@ def render_section(section: Section, data: Any, selection: Selection) -> list[di
     What the builder displays itself is captured; figures it leaves open are rendered and
     closed (no figure piles up in a long-lived Voila kernel).
     """
+    return _render_section(section, data, selection)[0]
+
+
+def _render_section(
+    section: Section, data: Any, selection: Selection
+) -> tuple[list[dict[str, Any]], bool]:
+    """:func:`render_section` plus whether the builder succeeded (failures are never cached)."""
     import matplotlib.pyplot as plt
     from IPython.utils.capture import capture_output
 
@@ -471,7 +494,261 @@ def render_section(section: Section, data: Any, selection: Selection) -> list[di
                 "metadata": {},
             }
         ]
-    return outputs
+        return outputs, False
+    return outputs, True
+
+
+# --------------------------------------------------------------------------------------------
+# Rendered-section cache on disk (shared by every kernel of ``kinerja app``)
+
+_CODE_VERSION: str | None = None
+
+
+def code_version() -> str:
+    """Hash of the code that renders a section: every ``kinerja`` module and the library versions.
+
+    Part of every :class:`RenderCache` key, so a changed builder, chart helper, formatter or
+    matplotlib/seaborn/pandas version never serves an output rendered by the old code.
+    """
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        import hashlib
+        from importlib.metadata import PackageNotFoundError, version
+
+        h = hashlib.sha256()
+        pkg = Path(__file__).resolve().parent
+        for path in sorted(pkg.rglob("*.py")):
+            h.update(str(path.relative_to(pkg)).encode())
+            h.update(path.read_bytes())
+        for dist in ("matplotlib", "seaborn", "pandas", "numpy", "babel", "ipywidgets"):
+            try:
+                h.update(f"{dist}={version(dist)}".encode())
+            except PackageNotFoundError:
+                h.update(f"{dist}=-".encode())
+        _CODE_VERSION = h.hexdigest()
+    return _CODE_VERSION
+
+
+def data_key(file_hashes: Mapping[str, str], params: Mapping[str, Any], today: Any) -> str:
+    """What rendered outputs depend on besides code and selection: inputs, parameters, date.
+
+    ``file_hashes`` are the SHA-256 of the input files (``Dataset.file_hashes``), ``params`` the
+    effective parameters (``ReportData.params``) and ``today`` the reference date of "overdue"
+    (``ReportData.today``).
+    """
+    import hashlib
+    import json
+
+    blob = json.dumps(
+        {
+            "files": {str(k): str(v) for k, v in sorted(dict(file_hashes).items())},
+            "params": params,
+            "today": str(pd.Timestamp(today).date()) if today is not None else "",
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def data_key_of(data: Any) -> str | None:
+    """:func:`data_key` of a ``ReportData`` (``None`` for objects without hashes/parameters)."""
+    hashes = getattr(getattr(data, "dataset", None), "file_hashes", None)
+    params = getattr(data, "params", None)
+    if not isinstance(hashes, Mapping) or not isinstance(params, Mapping):
+        return None
+    return data_key(hashes, params, getattr(data, "today", None))
+
+
+Outputs = dict[str, tuple[dict[str, Any], ...]]
+
+
+class RenderCache:
+    """Rendered section outputs of one form on disk, one JSON file per selection.
+
+    Parameters
+    ----------
+    root : path
+        Folder of the cache (``kinerja app`` uses ``<prepared cache>/formulir``).
+    form : str
+        Form name (``"laporan_opd"``).
+    data_key : str
+        :func:`data_key` of the data the outputs were rendered from.
+    sections : sequence of str
+        Section keys of the form, in order (part of the key).
+
+    Notes
+    -----
+    A file's name is the SHA-256 of (code version, data key, form, sections, selection), so an
+    entry is only ever read back for exactly the inputs, parameters, date, code and selection it
+    was rendered for; stale entries are never matched. Files are JSON (the same output dicts an
+    Output widget holds: escaped HTML and base64 PNG), written atomically; a damaged or
+    unreadable file is treated as absent. Only forum-audience outputs are stored.
+    """
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        form: str,
+        data_key: str,
+        sections: Sequence[str],
+    ) -> None:
+        self.root = Path(root)
+        self.form = form
+        self.data_key = data_key
+        self.sections = tuple(sections)
+        self.folder = self.root / form
+
+    def path(self, selection: Selection) -> Path:
+        """The file holding ``selection``'s outputs."""
+        import hashlib
+        import json
+
+        blob = json.dumps(
+            {
+                "code": code_version(),
+                "data": self.data_key,
+                "form": self.form,
+                "sections": list(self.sections),
+                "selection": [
+                    selection.kode_opd,
+                    selection.periode,
+                    selection.jenis_layanan,
+                    selection.audience,
+                ],
+            },
+            sort_keys=True,
+        )
+        return self.folder / (hashlib.sha256(blob.encode("utf-8")).hexdigest()[:40] + ".json")
+
+    def get(self, selection: Selection) -> Outputs | None:
+        """Outputs of every section for ``selection``, or ``None`` when not (validly) stored."""
+        import json
+
+        if selection.audience != "forum":
+            return None
+        path = self.path(selection)
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+            sections = payload["sections"]
+            out = {k: tuple(sections[k]) for k in self.sections}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not all(isinstance(o, dict) for outs in out.values() for o in outs):
+            return None
+        return out
+
+    def meta_path(self, inputs: Mapping[str, Any]) -> Path:
+        """File of the form's options and resolved defaults for the parameter ``inputs``."""
+        import hashlib
+        import json
+
+        blob = json.dumps(
+            {
+                "code": code_version(),
+                "data": self.data_key,
+                "form": self.form,
+                "inputs": dict(inputs),
+            },
+            sort_keys=True,
+            default=str,
+        )
+        return self.folder / ("meta-" + hashlib.sha256(blob.encode()).hexdigest()[:40] + ".json")
+
+    def get_meta(self, inputs: Mapping[str, Any]) -> tuple[FormOptions, dict[str, Any]] | None:
+        """Stored :class:`FormOptions` and defaults for ``inputs`` (``None`` when absent).
+
+        They let a new kernel show a stored selection without reading the large tables (the
+        periods come from a million ``laporan_kinerja`` dates).
+        """
+        import json
+
+        try:
+            payload = json.loads(self.meta_path(inputs).read_text(encoding="utf-8"))
+            o = payload["options"]
+            options = FormOptions(
+                opd=[(str(a), str(b)) for a, b in o["opd"]],
+                periode=[(str(a), str(b)) for a, b in o["periode"]],
+                layanan={str(k): [str(x) for x in v] for k, v in o["layanan"].items()},
+            )
+            defaults = dict(payload["defaults"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return options, defaults
+
+    def put_meta(
+        self, inputs: Mapping[str, Any], options: FormOptions, defaults: Mapping[str, Any]
+    ) -> bool:
+        """Store the options and resolved defaults (atomic; ``False`` when not written)."""
+        payload = {
+            "options": {
+                "opd": [list(x) for x in options.opd],
+                "periode": [list(x) for x in options.periode],
+                "layanan": options.layanan,
+            },
+            "defaults": {k: (None if v is None else str(v)) for k, v in defaults.items()},
+        }
+        return _atomic_json(self.meta_path(inputs), payload)
+
+    def has(self, selection: Selection) -> bool:
+        """Whether ``selection`` is stored (without reading it)."""
+        return self.path(selection).is_file()
+
+    def put(self, selection: Selection, outputs: Mapping[str, Sequence[dict[str, Any]]]) -> bool:
+        """Store ``outputs`` (atomic write); ``False`` when it cannot be written (logged)."""
+        if selection.audience != "forum" or set(outputs) != set(self.sections):
+            return False
+        path = self.path(selection)
+        payload = {
+            "form": self.form,
+            "selection": {
+                "kode_opd": selection.kode_opd,
+                "periode": selection.periode,
+                "jenis_layanan": selection.jenis_layanan,
+            },
+            "sections": {k: list(outputs[k]) for k in self.sections},
+        }
+        return _atomic_json(path, payload)
+
+
+def _atomic_json(path: Path, payload: Any) -> bool:
+    """Write ``payload`` as JSON to ``path`` atomically; ``False`` (logged) when it fails."""
+    import json
+    import tempfile
+
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+        tmp = None
+    except (OSError, TypeError, ValueError):
+        log.exception("cache formulir tidak dapat disimpan di %s", path)
+        return False
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return True
+
+
+def render_cache_for(
+    name: str,
+    data: Any,
+    sections: Sequence[Section],
+    environ: Mapping[str, str] | None = None,
+) -> RenderCache | None:
+    """The disk cache of form ``name`` when ``KINERJA_FORM_CACHE`` is set, else ``None``."""
+    env = os.environ if environ is None else environ
+    root = env.get(ENV_FORM_CACHE)
+    if not root:
+        return None
+    key = data_key_of(data)
+    if key is None:
+        return None
+    return RenderCache(root, form=name, data_key=key, sections=[s.key for s in sections])
 
 
 # --------------------------------------------------------------------------------------------
@@ -498,6 +775,10 @@ class Form:
         Extra notes to show (plain text, escaped).
     cache_size : int
         How many recent selections keep their rendered outputs (a revisit is not recomputed).
+    render_cache : RenderCache, optional
+        Rendered outputs on disk (pre-rendered by ``kinerja app``, shared by every kernel): a
+        redraw looks in memory, then on disk, and only then runs the section builders (whose
+        outputs are then stored on disk for the next kernel).
     """
 
     def __init__(
@@ -511,6 +792,7 @@ class Form:
         defaults: Mapping[str, Any] | None = None,
         notes: Iterable[str] = (),
         cache_size: int = 32,
+        render_cache: RenderCache | None = None,
     ) -> None:
         import ipywidgets as w
 
@@ -523,6 +805,9 @@ class Form:
         self._hold = False
         self.redraw_count = 0
         self.last_redraw_seconds: float | None = None
+        #: where the last redraw's outputs came from: "memori", "disk" or "langsung" (live)
+        self.last_redraw_source: str | None = None
+        self.render_cache = render_cache
         # rendered outputs of recent selections: going back to an OPD seen before is instant
         self.cache_size = cache_size
         self._rendered: OrderedDict[Selection, dict[str, tuple[dict[str, Any], ...]]] = (
@@ -699,17 +984,29 @@ class Form:
             t0 = time.perf_counter()
             sel = self.selection
             self.status.value = "<span>Memuat…</span>"
+            source = "memori"
             cached = self._rendered.get(sel)
             if cached is not None:
                 self._rendered.move_to_end(sel)
+            elif self.render_cache is not None:
+                cached = self.render_cache.get(sel)
+                source = "disk"
             fresh: dict[str, tuple[dict[str, Any], ...]] = {}
+            all_ok = True
             for s in self.sections:
-                out = cached[s.key] if cached is not None else None
+                out = cached.get(s.key) if cached is not None else None
                 if out is None:
-                    out = tuple(render_section(s, self.data, sel))
+                    source = "langsung"
+                    rendered, ok = _render_section(s, self.data, sel)
+                    out = tuple(rendered)
+                    all_ok = all_ok and ok
                 fresh[s.key] = out
+                # section by section: the first sections are on screen while later ones render
                 self.outputs[s.key].outputs = out
             self._rendered[sel] = fresh
+            if source == "langsung" and all_ok and self.render_cache is not None:
+                self.render_cache.put(sel, fresh)  # the next kernel shows it from disk
+            self.last_redraw_source = source
             while len(self._rendered) > self.cache_size:
                 self._rendered.popitem(last=False)
             self.redraw_count += 1
@@ -718,7 +1015,8 @@ class Form:
             # browser test and bench/bench_voila.py wait for it)
             self.status.value = (
                 f"<span class='kinerja-selesai' data-redraw='{self.redraw_count}' "
-                f"data-ms='{self.last_redraw_seconds * 1000:.0f}'></span>"
+                f"data-ms='{self.last_redraw_seconds * 1000:.0f}' "
+                f"data-sumber='{source}'></span>"
             )
 
     def _ipython_display_(self) -> None:
@@ -809,6 +1107,7 @@ def show_form(
     defaults: Mapping[str, Any],
     audience: str | None = "forum",
     environ: Mapping[str, str] | None = None,
+    render_cache: RenderCache | None = None,
 ) -> Form:
     """Build a form, preselect from the URL and display it (the Voila path)."""
     from IPython.display import display
@@ -825,6 +1124,7 @@ def show_form(
         controls=controls,
         defaults=defaults,
         notes=notes,
+        render_cache=render_cache,
     )
     if is_preheating(env):
         _start_query_watch(form)
@@ -1047,16 +1347,221 @@ def form(
         cache_dir = env.get(ENV_CACHE_DIR) or None
         data_dir = env.get(ENV_DATA_DIR) or None
     data = get_data(cache_dir, data_dir, factory=factory)
+    sections = fd.sections()
+    cache = render_cache_for(name, data, sections, env)
+    options, defaults = _options_and_defaults(
+        name, data, cache, kode_opd=kode_opd, periode=periode, jenis_layanan=jenis_layanan
+    )
     return show_form(
         title=fd.title,
         data=data,
-        sections=fd.sections(),
-        options=options_for(data),
+        sections=sections,
+        options=options,
         controls=fd.controls,
-        defaults=_resolve_defaults(name, data, kode_opd, periode, jenis_layanan),
+        defaults=defaults,
         audience=audience,
         environ=environ,
+        render_cache=cache,
     )
+
+
+def _options_and_defaults(
+    name: str,
+    data: Any,
+    cache: RenderCache | None,
+    *,
+    kode_opd: str | None = None,
+    periode: str | None = None,
+    jenis_layanan: str | None = None,
+) -> tuple[FormOptions, dict[str, Any]]:
+    """Options and resolved defaults of a form: from the disk cache when stored, else computed
+    (and stored for the next kernel)."""
+    inputs = {"kode_opd": kode_opd, "periode": periode, "jenis_layanan": jenis_layanan}
+    if cache is not None:
+        got = cache.get_meta(inputs)
+        if got is not None:
+            return got
+    options = options_for(data)
+    defaults = _resolve_defaults(name, data, kode_opd, periode, jenis_layanan)
+    if cache is not None:
+        cache.put_meta(inputs, options, defaults)
+    return options, defaults
+
+
+# --------------------------------------------------------------------------------------------
+# Pre-rendering (``kinerja app`` runs this in background worker processes)
+
+#: Forms pre-rendered by ``kinerja app``: every OPD (laporan_opd) / the city (ringkasan_kota) in
+#: the default period. The bottleneck explorer (OPD × service) is only cached as it is visited.
+PRERENDER_FORMS = ("laporan_opd", "ringkasan_kota")
+
+
+def prerender_selections(
+    data: Any, name: str, definitions: Mapping[str, FormDef] | None = None
+) -> list[Selection]:
+    """The selections of form ``name`` that ``kinerja app`` renders ahead: its default first.
+
+    ``laporan_opd``: the default OPD, then every other OPD, all in the default period;
+    ``ringkasan_kota``: the default period.
+    """
+    defs = definitions if definitions is not None else form_definitions()
+    fd = defs[name]
+    d = _resolve_defaults(name, data, None, None, None)
+    per = str(Periode.parse(d["periode"])) if d.get("periode") else None
+    if "kode_opd" not in fd.controls:
+        return [Selection(periode=per)]
+    codes = options_for(data).values("kode_opd")
+    first = d.get("kode_opd")
+    ordered = ([first] if first in codes else []) + [c for c in codes if c != first]
+    return [Selection(kode_opd=c, periode=per) for c in ordered]
+
+
+def prerender_one(
+    name: str,
+    selection: Selection,
+    data: Any,
+    root: str | os.PathLike[str],
+    definitions: Mapping[str, FormDef] | None = None,
+) -> str:
+    """Render one selection of form ``name`` into the disk cache under ``root``.
+
+    Returns ``"ada"`` (already stored), ``"ok"`` (rendered and stored), ``"gagal"`` (a section
+    failed: nothing stored, the form renders it live) or ``"tidak disimpan"``.
+    """
+    defs = definitions if definitions is not None else form_definitions()
+    sections = list(defs[name].sections())
+    key = data_key_of(data)
+    if key is None:
+        raise TypeError("data tanpa hash berkas/parameter tidak dapat dipra-render")
+    cache = RenderCache(root, form=name, data_key=key, sections=[s.key for s in sections])
+    if cache.has(selection):
+        return "ada"
+    outputs: dict[str, list[dict[str, Any]]] = {}
+    for s in sections:
+        out, ok = _render_section(s, data, selection)
+        if not ok:
+            return "gagal"
+        outputs[s.key] = out
+    return "ok" if cache.put(selection, outputs) else "tidak disimpan"
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _exit_with_parent() -> None:
+    """End this process when its parent is gone (a killed app never leaves workers behind)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="kinerja-induk", daemon=True).start()
+
+
+def _prerender_worker_init(cache_dir: str, data_dir: str | None, nice: int) -> None:
+    _exit_with_parent()
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(nice)  # the server, the kernels and the browser come first
+    import matplotlib
+
+    matplotlib.use("Agg")
+    _WORKER["data"] = get_data(cache_dir, data_dir)
+
+
+def _prerender_plan(names: tuple[str, ...], root: str) -> list[tuple[str, tuple[Any, ...]]]:
+    data = _WORKER["data"]
+    defs = form_definitions()
+    for n in names:  # options and defaults first: a new kernel then needs no large table
+        cache = render_cache_for(n, data, defs[n].sections(), {ENV_FORM_CACHE: root})
+        _options_and_defaults(n, data, cache)
+    per_form = {n: prerender_selections(data, n) for n in names}
+    # the default selection of every form first, then the rest in order
+    ordered = [(n, sels[0]) for n, sels in per_form.items() if sels]
+    ordered += [(n, sel) for n, sels in per_form.items() for sel in sels[1:]]
+    return [(n, (sel.kode_opd, sel.periode, sel.jenis_layanan, sel.audience)) for n, sel in ordered]
+
+
+def _prerender_task(name: str, sel: tuple[Any, ...], root: str) -> str:
+    try:
+        return prerender_one(name, Selection(*sel), _WORKER["data"], root)
+    except Exception:  # logged; the form renders this selection live
+        log.exception("pra-render %s %s gagal", name, sel)
+        return "gagal"
+
+
+def prerender(
+    *,
+    cache_dir: str | os.PathLike[str],
+    root: str | os.PathLike[str],
+    data_dir: str | os.PathLike[str] | None = None,
+    names: Sequence[str] = PRERENDER_FORMS,
+    jobs: int = 2,
+    nice: int = 10,
+    log_line: Callable[[str], None] = print,
+) -> dict[str, int]:
+    """Render every default-period selection of ``names`` into the disk cache, in ``jobs``
+    worker processes at lower priority (``os.nice``); the default selection first.
+
+    Returns counts per status (``ok``, ``ada``, ``gagal``, ...). Safe to run while kernels read
+    and write the same cache (atomic files, identical content for identical keys).
+    """
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    t0 = time.perf_counter()
+    c, d = resolve_dirs(cache_dir, data_dir)
+    if c is None:
+        raise ValueError("pra-render butuh folder cache data")
+    counts: dict[str, int] = {}
+    ctx = mp.get_context("spawn")
+    with cf.ProcessPoolExecutor(
+        max_workers=max(1, int(jobs)),
+        mp_context=ctx,
+        initializer=_prerender_worker_init,
+        initargs=(c, d, int(nice)),
+    ) as pool:
+        # the plan comes from a worker (this process never loads the data)
+        tasks = pool.submit(_prerender_plan, tuple(names), str(root)).result()
+        futures = [pool.submit(_prerender_task, n, sel, str(root)) for n, sel in tasks]
+        for fut in cf.as_completed(futures):
+            status = fut.result()
+            counts[status] = counts.get(status, 0) + 1
+    log_line(
+        f"Pra-render formulir selesai: {len(tasks)} pilihan "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}) "
+        f"dalam {time.perf_counter() - t0:.1f} s"
+    )
+    return counts
+
+
+def prerender_main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the background process ``kinerja app`` starts (not a user command)."""
+    import argparse
+    import sys
+
+    ap = argparse.ArgumentParser(description="Pra-render formulir kinerja (latar belakang)")
+    ap.add_argument("--cache", required=True)
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--data", default=None)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--nice", type=int, default=10)
+    args = ap.parse_args(argv)
+    _exit_with_parent()
+    try:
+        prerender(
+            cache_dir=args.cache,
+            root=args.root,
+            data_dir=args.data,
+            jobs=args.jobs,
+            nice=args.nice,
+            log_line=lambda m: print(m, flush=True),
+        )
+    except Exception as exc:  # the forms still work: they render live
+        print(f"Pra-render formulir gagal: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 _OPTIONS_MEMO: dict[int, FormOptions] = {}
@@ -1103,7 +1608,17 @@ __all__ = [
     "ALL",
     "ENV_CACHE_DIR",
     "ENV_DATA_DIR",
+    "ENV_FORM_CACHE",
     "ENV_PARAMS_DIR",
+    "PRERENDER_FORMS",
+    "RenderCache",
+    "code_version",
+    "data_key",
+    "data_key_of",
+    "prerender",
+    "prerender_one",
+    "prerender_selections",
+    "render_cache_for",
     "HAMBATAN_SECTIONS",
     "OPD_SECTIONS",
     "form",

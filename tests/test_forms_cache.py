@@ -1,0 +1,303 @@
+"""Rendered-section cache of kinerja.forms: disk round trip, keys, Form lookup order, pre-render.
+
+Tiny builders and a stand-in data object (no kernel, no browser); one test renders the real
+report sections of a small generated sample and checks that a stored selection shows exactly
+what the live builders draw.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+from kinerja import forms
+from kinerja.forms import Form, FormDef, FormOptions, RenderCache, Section, Selection
+
+
+class FakeDataset:
+    def __init__(self, hashes: dict[str, str]) -> None:
+        self.file_hashes = hashes
+
+
+class FakeData:
+    """What the cache needs from ``ReportData``: file hashes, parameters, date, options."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], *, hashes=None, params=None, today=None):
+        self.tables = tables
+        self.dataset = FakeDataset(hashes or {"opd.csv": "aaa", "skm.csv": "bbb"})
+        self.params = params if params is not None else {"periode": "2025", "k_pegawai": 10}
+        self.today = pd.Timestamp(today or "2026-01-05")
+
+    def periode(self, periode):
+        from kinerja.period import Periode
+
+        return Periode.parse(periode or self.params["periode"])
+
+    def check_opd(self, kode):
+        return kode or str(self.tables["opd"]["kode_opd"].sort_values().iloc[0])
+
+
+@pytest.fixture
+def tables() -> dict[str, pd.DataFrame]:
+    opd = pd.DataFrame(
+        {"kode_opd": ["1.02", "1.01", "2.01"], "nama_opd": ["Dinkes", "Disdik", "Kec. Sidorejo"]}
+    )
+    skm = pd.DataFrame(
+        {"kode_opd": ["1.01", "1.02"], "tanggal": pd.to_datetime(["2025-03-10", "2025-08-01"])}
+    )
+    return {"opd": opd, "skm": skm}
+
+
+@pytest.fixture
+def data(tables) -> FakeData:
+    return FakeData(tables)
+
+
+class Recorder:
+    def __init__(self, tag: str = "") -> None:
+        self.calls: list[Selection] = []
+        self.tag = tag
+
+    def __call__(self, data, sel: Selection):
+        self.calls.append(sel)
+        return pd.DataFrame({"OPD": [sel.kode_opd], "Periode": [sel.periode], "t": [self.tag]})
+
+
+def _cache(root: Path, data, keys=("a", "b"), form="uji") -> RenderCache:
+    return RenderCache(root, form=form, data_key=forms.data_key_of(data), sections=keys)
+
+
+def _form(data, sections, cache, **kw) -> Form:
+    return Form(
+        title="Uji",
+        data=data,
+        sections=sections,
+        options=FormOptions.from_tables(data.tables),
+        controls=("kode_opd", "periode"),
+        defaults={"kode_opd": "1.02", "periode": "2025"},
+        render_cache=cache,
+        **kw,
+    )
+
+
+# ------------------------------------------------------------------------------ keys
+
+
+def test_data_key_changes_with_inputs_parameters_and_date(tables):
+    base = forms.data_key_of(FakeData(tables))
+    assert base == forms.data_key_of(FakeData(tables))
+    assert base != forms.data_key_of(FakeData(tables, hashes={"opd.csv": "zzz"}))
+    assert base != forms.data_key_of(FakeData(tables, params={"periode": "2025", "k_pegawai": 5}))
+    assert base != forms.data_key_of(FakeData(tables, today="2026-01-06"))
+    assert forms.data_key_of({"x": 1}) is None  # no hashes: no disk cache
+
+
+def test_code_version_is_a_stable_hash():
+    v = forms.code_version()
+    assert v == forms.code_version()
+    assert len(v) == 64 and int(v, 16) >= 0
+
+
+# ------------------------------------------------------------------------------ RenderCache
+
+
+def test_render_cache_round_trip_and_keys(tmp_path, data, tables):
+    cache = _cache(tmp_path, data)
+    sel = Selection("1.01", "2025")
+    outs = {
+        "a": [
+            {"output_type": "display_data", "data": {"text/html": "<b>1.01</b>"}, "metadata": {}}
+        ],
+        "b": [],
+    }
+    assert cache.get(sel) is None and not cache.has(sel)
+    assert cache.put(sel, outs)
+    assert cache.has(sel)
+    got = cache.get(sel)
+    assert got == {"a": tuple(outs["a"]), "b": ()}
+    # another selection, other data, other sections, another form: never the same entry
+    assert cache.get(Selection("1.02", "2025")) is None
+    assert cache.get(Selection("1.01", "2025-TW1")) is None
+    other = FakeData(tables, hashes={"opd.csv": "changed"})
+    assert _cache(tmp_path, other).get(sel) is None
+    assert _cache(tmp_path, data, keys=("a", "b", "c")).get(sel) is None
+    assert _cache(tmp_path, data, form="lain").get(sel) is None
+    # no temporary files left behind
+    assert [p.name for p in cache.folder.iterdir() if p.name.startswith(".")] == []
+
+
+def test_render_cache_refuses_internal_audience_and_incomplete_outputs(tmp_path, data):
+    cache = _cache(tmp_path, data)
+    internal = Selection("1.01", "2025", None, "internal")
+    assert not cache.put(internal, {"a": [], "b": []})
+    assert cache.get(internal) is None
+    assert not cache.put(Selection("1.01", "2025"), {"a": []})  # section b missing
+    assert not cache.folder.exists() or not any(cache.folder.iterdir())
+
+
+def test_damaged_cache_file_counts_as_absent(tmp_path, data):
+    cache = _cache(tmp_path, data)
+    sel = Selection("1.01", "2025")
+    cache.put(sel, {"a": [], "b": []})
+    cache.path(sel).write_text("{ rusak", encoding="utf-8")
+    assert cache.get(sel) is None
+    cache.path(sel).write_text(json.dumps({"sections": {"a": [1], "b": []}}), encoding="utf-8")
+    assert cache.get(sel) is None  # outputs must be dicts
+
+
+def test_render_cache_for_needs_the_environment_variable(tmp_path, data):
+    secs = [Section("a", "A", Recorder())]
+    assert forms.render_cache_for("uji", data, secs, environ={}) is None
+    rc = forms.render_cache_for("uji", data, secs, environ={forms.ENV_FORM_CACHE: str(tmp_path)})
+    assert isinstance(rc, RenderCache) and rc.folder == tmp_path / "uji"
+    assert forms.render_cache_for("uji", {"x": 1}, secs, {forms.ENV_FORM_CACHE: "x"}) is None
+
+
+# ------------------------------------------------------------------------------ Form lookup
+
+
+def test_form_renders_live_once_then_every_new_kernel_reads_disk(tmp_path, data):
+    a, b = Recorder("A"), Recorder("B")
+    secs = [Section("a", "A", a), Section("b", "B", b)]
+    first = _form(data, secs, _cache(tmp_path, data))
+    assert first.last_redraw_source == "langsung"
+    assert len(a.calls) == 1
+    shown = first.outputs["a"].outputs
+    # a second kernel (new Form, empty memory) shows the same outputs without any builder call
+    second = _form(data, secs, _cache(tmp_path, data))
+    assert second.last_redraw_source == "disk"
+    assert len(a.calls) == 1 and len(b.calls) == 1
+    assert second.outputs["a"].outputs == shown
+    assert "data-sumber='disk'" in second.status.value
+    # a new selection is live (and stored), going back is served from memory
+    second.controls["kode_opd"].value = "2.01"
+    assert second.last_redraw_source == "langsung"
+    assert a.calls[-1] == Selection("2.01", "2025", None, "forum")
+    second.controls["kode_opd"].value = "1.02"
+    assert second.last_redraw_source == "memori"
+    assert _cache(tmp_path, data).has(Selection("2.01", "2025"))
+
+
+def test_failed_section_is_never_stored(tmp_path, data):
+    def broken(data, sel):
+        raise RuntimeError("gagal")
+
+    cache = _cache(tmp_path, data)
+    form = _form(data, [Section("a", "A", Recorder()), Section("b", "B", broken)], cache)
+    assert "tidak dapat ditampilkan" in form.outputs["b"].outputs[0]["data"]["text/html"]
+    assert not cache.has(form.selection)
+
+
+# ------------------------------------------------------------------------------ pre-render
+
+
+def _defs(rec: Recorder) -> dict[str, FormDef]:
+    return {
+        "uji": FormDef(
+            title="Uji",
+            controls=("kode_opd", "periode"),
+            sections=lambda: [Section("a", "A", rec), Section("b", "B", Recorder())],
+            static=lambda **kw: None,
+        ),
+        "kota": FormDef(
+            title="Kota",
+            controls=("periode",),
+            sections=lambda: [Section("a", "A", rec), Section("b", "B", Recorder())],
+            static=lambda **kw: None,
+        ),
+    }
+
+
+def test_prerender_selections_default_first_then_every_opd(data):
+    defs = _defs(Recorder())
+    sels = forms.prerender_selections(data, "uji", defs)
+    assert [s.kode_opd for s in sels] == ["1.01", "1.02", "2.01"]  # default = first OPD
+    assert {s.periode for s in sels} == {"2025"}
+    assert forms.prerender_selections(data, "kota", defs) == [Selection(periode="2025")]
+
+
+def test_prerender_one_stores_what_the_form_then_shows(tmp_path, data):
+    rec = Recorder("X")
+    defs = _defs(rec)
+    sel = Selection("2.01", "2025")
+    assert forms.prerender_one("uji", sel, data, tmp_path, defs) == "ok"
+    assert forms.prerender_one("uji", sel, data, tmp_path, defs) == "ada"
+    n = len(rec.calls)
+    sections = defs["uji"].sections()
+    form = _form(data, sections, _cache(tmp_path, data, form="uji"))
+    form.controls["kode_opd"].value = "2.01"
+    assert form.last_redraw_source == "disk" and len(rec.calls) == n + 1  # +1: default OPD live
+    assert "2.01" in form.outputs["a"].outputs[0]["data"]["text/html"]
+
+
+def test_prerendered_report_sections_equal_the_live_ones(tmp_path, monkeypatch):
+    """The real per-OPD sections of a small sample: disk copy == what the builders draw."""
+    from kinerja import report, sample
+    from kinerja.dataset import load
+
+    folder = tmp_path / "data"
+    sample.generate(folder, scale=0.02)
+    ds = load(folder)
+    data = report.ReportData(ds, today="2026-01-05")
+    name = "laporan_opd"
+    sel = forms.prerender_selections(data, name)[1]
+    root = tmp_path / "formulir"
+    assert forms.prerender_one(name, sel, data, root) == "ok"
+    sections = forms.form_definitions()[name].sections()
+    cache = forms.render_cache_for(name, data, sections, {forms.ENV_FORM_CACHE: str(root)})
+    stored = cache.get(sel)
+    assert stored is not None and set(stored) == {s.key for s in sections}
+    live = {s.key: tuple(forms.render_section(s, data, sel)) for s in sections}
+    assert stored == live
+    assert any(
+        "image/png" in o["data"].get("text/html", "")
+        or "data:image/png" in o["data"].get("text/html", "")
+        for outs in stored.values()
+        for o in outs
+    )
+
+
+# ------------------------------------------------------------------------------ options on disk
+
+
+def test_options_and_defaults_are_stored_and_reused_without_the_tables(tmp_path, data, tables):
+    secs = [Section("a", "A", Recorder())]
+    cache = forms.render_cache_for("uji", data, secs, {forms.ENV_FORM_CACHE: str(tmp_path)})
+    opts, defaults = forms._options_and_defaults("uji", data, cache)
+    assert opts == FormOptions.from_tables(tables)
+    assert defaults["periode"] == "2025" and defaults["kode_opd"] == "1.01"
+    # a new kernel: same data key, but its tables would fail if anyone read them
+    empty = FakeData({"opd": tables["opd"].iloc[:0]})
+    assert forms.data_key_of(empty) == forms.data_key_of(data)
+    cache2 = forms.render_cache_for("uji", empty, secs, {forms.ENV_FORM_CACHE: str(tmp_path)})
+    assert forms._options_and_defaults("uji", empty, cache2) == (opts, defaults)
+    # other parameter inputs: computed, not the stored ones
+    _, other = forms._options_and_defaults("uji", data, cache, periode="2025-TW1")
+    assert other["periode"] == "2025-TW1"
+    cache.meta_path({"kode_opd": None, "periode": None, "jenis_layanan": None}).write_text("x")
+    assert cache.get_meta({"kode_opd": None, "periode": None, "jenis_layanan": None}) is None
+
+
+def test_periods_from_dates_keep_every_month_of_datetime_and_text_columns():
+    dates = [
+        pd.Series(pd.to_datetime(["2025-01-31", "2025-01-02", None, "2024-12-31"])),
+        pd.Series(["2025-07-15", "bukan tanggal"]),
+    ]
+    got = {str(p) for p in forms._periods_from_dates(dates)}
+    assert got == {
+        "2025",
+        "2025-TW1",
+        "2025-01",
+        "2025-TW3",
+        "2025-07",
+        "2024",
+        "2024-TW4",
+        "2024-12",
+    }
