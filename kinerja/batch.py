@@ -494,6 +494,12 @@ def run_one(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:
     try:
         import papermill as pm
 
+        from kinerja import forkkernel
+
+        fork = {}
+        if forkkernel.preloaded() and forkkernel.fork_available():
+            # a worker prepared by _worker_init: the kernel is forked with the imports done
+            fork["kernel_manager_class"] = "kinerja.forkkernel.ForkingKernelManager"
         pm.execute_notebook(
             task.notebook,
             str(tmp),
@@ -503,6 +509,7 @@ def run_one(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:
             progress_bar=False,
             log_output=False,
             cwd=task.cwd,
+            **fork,
         )
     except Exception as exc:  # the report fails, the batch goes on
         error = exc
@@ -574,6 +581,12 @@ def _worker_init(log_dir: str | None) -> None:
     from kinerja import jupyter_patch
 
     jupyter_patch.apply()
+    # The report's imports, once per worker: each notebook's kernel is forked from here
+    # (kinerja.forkkernel; KINERJA_FORK_KERNEL=0 starts normal kernels instead).
+    from kinerja import forkkernel
+
+    if forkkernel.fork_available():
+        forkkernel.preload()
     # The parent decides what happens on Ctrl-C; it stops workers with SIGTERM, which unwinds
     # Papermill (the kernel is shut down in its finally blocks).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
