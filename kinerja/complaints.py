@@ -162,15 +162,23 @@ def _days(start: pd.Series, end: pd.Series, opd: pd.Series, calendars, satuan: s
     if satuan == "hari_kalender":
         d = (pd.to_datetime(end).dt.normalize() - pd.to_datetime(start).dt.normalize()).dt.days
         return d.astype("Int64")
-    out = pd.Series(pd.NA, index=start.index, dtype="Int64")
     if isinstance(calendars, WorkCalendar):
         return calendars.busday_count(start, end)
-    for code, idx in opd.groupby(opd.astype("str"), sort=False).groups.items():
+    # one busday_count per distinct calendar (OPDs sharing a weekmask share it), on positions
+    codes = opd.astype("str").to_numpy()
+    by_calendar: dict[WorkCalendar, list[str]] = {}
+    for code in pd.unique(codes):
         cal = calendars.get(code)
         if cal is None:
             raise ValueError(f"kalender kerja tidak ada untuk kode_opd {code}")
-        out.loc[idx] = cal.busday_count(start.loc[idx], end.loc[idx])
-    return out
+        by_calendar.setdefault(cal, []).append(code)
+    s = pd.to_datetime(start).to_numpy()
+    e = pd.to_datetime(end).to_numpy()
+    out = np.full(len(codes), np.nan)
+    for cal, members in by_calendar.items():
+        mask = np.isin(codes, members) if len(by_calendar) > 1 else slice(None)
+        out[mask] = cal.busday_count(s[mask], e[mask])
+    return pd.Series(out, index=start.index).astype("Int64")
 
 
 def complaint_times(
