@@ -44,6 +44,7 @@ from jupyter_client.provisioning import LocalProvisioner
 #: ``matplotlib_inline.backend_inline``: importing it hooks figures into the *current* IPython
 #: shell, which exists only in the kernel (pyplot loads it there on first use).
 REPORT_MODULES: tuple[str, ...] = (
+    "papermill",  # the worker's own executor (imported once here, see UNUSED_IMPORTS)
     "numpy",
     "pandas",
     "pyarrow",
@@ -70,7 +71,29 @@ REPORT_MODULES: tuple[str, ...] = (
 )
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
+#: Modules a notebook-running process never needs but pays for at import: jsonschema (imported
+#: by nbformat, hence papermill) imports ``rfc3987_syntax`` only to check the "iri" string
+#: format, and that package compiles a Lark grammar at import time (1.6 CPU-s measured here,
+#: 4-7 s wall on a loaded machine). Nothing in a notebook run validates that format; jsonschema
+#: skips it when the import fails, which is what an entry of ``None`` in ``sys.modules`` makes
+#: it do.
+UNUSED_IMPORTS: tuple[str, ...] = ("rfc3987_syntax",)
+
 _PRELOADED: list[str] = []
+
+
+def skip_unused_imports(names: Iterable[str] = UNUSED_IMPORTS) -> list[str]:
+    """Make ``import`` of ``names`` fail fast in this process (see :data:`UNUSED_IMPORTS`).
+
+    Only modules not imported yet are blocked; returns those. Call it before ``papermill`` or
+    ``nbformat`` is imported (the batch workers and the Voila launcher do).
+    """
+    blocked = []
+    for name in names:
+        if name not in sys.modules:
+            sys.modules[name] = None  # type: ignore[assignment]
+            blocked.append(name)
+    return blocked
 
 
 def fork_available() -> bool:
@@ -87,6 +110,7 @@ def preload(modules: Iterable[str] = REPORT_MODULES) -> list[str]:
     fails to import is skipped; the kernel will import it itself, or fail as usual).
     """
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    skip_unused_imports()
     done: list[str] = []
     for name in modules:
         try:

@@ -54,17 +54,19 @@ def _notebook(path: Path, source: str) -> Path:
     return path
 
 
-def _worker(script: str, tmp_path: Path, timeout: float = 240) -> dict:
+def _worker(script: str, tmp_path: Path, timeout: float = 240, *, papermill: bool = True) -> dict:
     """Run ``script`` in a fresh worker process; it prints one JSON line last."""
     code = textwrap.dedent(
         """
         import json, os, sys
         sys.path.insert(0, {root!r})
         from kinerja import forkkernel
-        import papermill as pm
         FORK = "kinerja.forkkernel.ForkingKernelManager"
         """
-    ).format(root=str(ROOT)) + textwrap.dedent(script)
+    ).format(root=str(ROOT))
+    if papermill:
+        code += "import papermill as pm\n"
+    code += textwrap.dedent(script)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("MPLBACKEND", None)
     r = subprocess.run(
@@ -174,3 +176,28 @@ def test_kernel_argv_is_taken_from_the_ipykernel_command() -> None:
     assert forkkernel._kernel_argv(cmd) == ["-f", "/tmp/k.json"]
     with pytest.raises(ValueError, match="bukan perintah ipykernel"):
         forkkernel._kernel_argv(["R", "--slave", "-e", "IRkernel::main()"])
+
+
+def test_unused_format_grammar_is_not_imported_and_notebooks_still_validate(
+    tmp_path: Path,
+) -> None:
+    res = _worker(
+        """
+        blocked = forkkernel.skip_unused_imports()
+        import jsonschema, nbformat
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+        nbformat.validate(nb)
+        bad = nbformat.v4.new_notebook()
+        bad.cells = [{"cell_type": "kode"}]
+        try:
+            nbformat.validate(bad)
+            invalid_rejected = False
+        except nbformat.ValidationError:
+            invalid_rejected = True
+        print(json.dumps({"blocked": blocked, "imported": sys.modules.get("rfc3987_syntax") is not None,
+                          "invalid_rejected": invalid_rejected}))
+        """,
+        tmp_path,
+        papermill=False,
+    )
+    assert res == {"blocked": ["rfc3987_syntax"], "imported": False, "invalid_rejected": True}
