@@ -11,9 +11,17 @@ Figures
   until the HTML document is complete. *cold* = ``KINERJA_APP_PREHEAT=0`` (every page view starts
   its kernel and runs the notebook); *pre-heated* = Voila's kernel pool (one per notebook,
   refilled after each view; the benchmark waits for the refill between views).
+  *returning* = pre-heated, but one browser context for every view, primed by one untimed view
+  (HTTP cache warm, as for a colleague who opened the form before). Both servers first wait for
+  the app's background pre-render of the form sections (its duration is reported).
 - ``redraw``: OPD drop-down change → every section redrawn on screen (the form's invisible
   ``.kinerja-selesai[data-redraw]`` marker advances), median of ≥ 5 with min–max; the kernel's own
-  share (``data-ms``) is reported too.
+  share (``data-ms``) and where it took the outputs from (``data-sumber``: ``disk`` =
+  pre-rendered, ``langsung`` = live, ``memori``) are reported too. Two series on one page: a
+  *pre-rendered* selection (OPDs of the default period) and a *live* one (OPDs of another period,
+  after one untimed period change that computes that period's metrics). The headline
+  ``voila_redraw_ms`` is the pre-rendered series only when every one of its redraws came from
+  disk, else the live one; ``voila_redraw_kind`` says which.
 - ``sessions``: N concurrent browser sessions open the report form at once (pre-heated server):
   pages served within the deadline, time to first paint each, RSS of every kernel process.
 
