@@ -199,8 +199,34 @@ def _child_main(argv: list[str], env: dict[str, str] | None, cwd: str | None) ->
     sys.argv = ["ipykernel_launcher", *argv]
     from ipykernel.kernelapp import IPKernelApp
 
-    IPKernelApp.launch_instance(argv=argv)
+    app = IPKernelApp.instance()
+    app.initialize(argv)
+    _inline_matplotlib()
+    app.start()
     return 0
+
+
+def _inline_matplotlib() -> None:
+    """Give the new kernel's shell matplotlib's inline backend, as a new interpreter would have.
+
+    Needed only when the parent had already loaded the inline backend module (its import-time
+    hook went to the parent's shell, if any) or had already picked another backend for pyplot.
+    """
+    if "matplotlib.pyplot" not in sys.modules:
+        return
+    import matplotlib
+
+    try:
+        chosen = matplotlib.get_backend(auto_select=False)
+    except TypeError:  # matplotlib < 3.10
+        chosen = matplotlib.rcParams._get("backend")  # noqa: SLF001
+    if chosen not in (None, INLINE_BACKEND, "inline"):
+        import matplotlib.pyplot as plt
+
+        plt.switch_backend(INLINE_BACKEND)  # the module's import hook ran before the switch
+    inline = sys.modules.get("matplotlib_inline.backend_inline")
+    if inline is not None:
+        inline._enable_matplotlib_integration()  # noqa: SLF001 - the hook its import would run
 
 
 def fork_kernel(cmd: Sequence[str], *, env: dict[str, str] | None, cwd: str | None) -> int:
@@ -245,12 +271,12 @@ class ForkingProvisioner(LocalProvisioner):  # type: ignore[misc]
         return self.connection_info
 
 
-class ForkingKernelManager(AsyncKernelManager):  # type: ignore[misc]
-    """Kernel manager whose kernels are forked from this process (see module docstring).
+class _ForkingMixin:
+    """Start kernels with :class:`ForkingProvisioner` (when forking is available)."""
 
-    Pass it to papermill/nbclient as ``kernel_manager_class``. Where forking is unavailable it
-    behaves exactly like ``AsyncKernelManager``.
-    """
+    provisioner: Any
+    kernel_id: str | None
+    kernel_spec: Any
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         if self.provisioner is None and fork_available():
@@ -259,4 +285,31 @@ class ForkingKernelManager(AsyncKernelManager):  # type: ignore[misc]
             self.provisioner = ForkingProvisioner(
                 kernel_id=self.kernel_id or "", kernel_spec=self.kernel_spec, parent=self
             )
-        return await super()._async_pre_start_kernel(**kw)
+        return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]
+
+
+class ForkingKernelManager(_ForkingMixin, AsyncKernelManager):  # type: ignore[misc]
+    """Kernel manager whose kernels are forked from this process (see module docstring).
+
+    Pass it to papermill/nbclient as ``kernel_manager_class``. Where forking is unavailable it
+    behaves exactly like ``AsyncKernelManager``.
+    """
+
+
+def __getattr__(name: str) -> Any:
+    """``ForkingServerKernelManager``: the same for jupyter_server/Voila (imported on demand).
+
+    Configure it as ``MappingKernelManager.kernel_manager_class``; the server process must have
+    called :func:`preload` first.
+    """
+    if name == "ForkingServerKernelManager":
+        from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+
+        cls = type(
+            "ForkingServerKernelManager",
+            (_ForkingMixin, ServerKernelManager),
+            {"__module__": __name__, "__doc__": ForkingKernelManager.__doc__},
+        )
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

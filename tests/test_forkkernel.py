@@ -201,3 +201,24 @@ def test_unused_format_grammar_is_not_imported_and_notebooks_still_validate(
         papermill=False,
     )
     assert res == {"blocked": ["rfc3987_syntax"], "imported": False, "invalid_rejected": True}
+
+
+def test_parent_that_already_drew_with_agg_still_gives_inline_figures(tmp_path: Path) -> None:
+    nb = _notebook(tmp_path / "probe.ipynb", PROBE)
+    _worker(
+        f"""
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        plt.close(plt.figure())  # the worker itself drew once with Agg
+        forkkernel.preload()
+        pm.execute_notebook({str(nb)!r}, "out.ipynb", kernel_name="python3",
+                            progress_bar=False, kernel_manager_class=FORK)
+        print(json.dumps({{}}))
+        """,
+        tmp_path,
+    )
+    state = _probe(tmp_path / "out.ipynb")
+    assert state["report_preloaded"] is True
+    assert state["backend"] == "module://matplotlib_inline.backend_inline"
+    assert state["images"] == 1
