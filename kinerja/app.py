@@ -180,8 +180,19 @@ def voila_config(
             "cull_idle_timeout": int(cull_idle_timeout),
             "cull_interval": int(cull_interval),
             "cull_connected": False,
+            **_fork_kernels(),
         },
     }
+
+
+def _fork_kernels() -> dict[str, str]:
+    """Kernels forked from this server process, which imported the report's modules once
+    (:mod:`kinerja.forkkernel`; ``KINERJA_FORK_KERNEL=0``: a new interpreter per kernel)."""
+    from kinerja import forkkernel
+
+    if not forkkernel.fork_available():
+        return {}
+    return {"kernel_manager_class": "kinerja.forkkernel.ForkingServerKernelManager"}
 
 
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -266,6 +277,12 @@ def serve(
     pre-render once the server listens, so it never delays the server or the first page's
     kernel start; it is stopped with the server.
     """
+    from kinerja import forkkernel
+
+    if forkkernel.fork_available():
+        # before Voila imports nbformat (see forkkernel.UNUSED_IMPORTS); every kernel is then
+        # forked with pandas, matplotlib and kinerja.report already imported
+        forkkernel.preload()
     from voila.app import Voila
 
     from kinerja import jupyter_patch

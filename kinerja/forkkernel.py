@@ -104,20 +104,26 @@ def fork_available() -> bool:
 def preload(modules: Iterable[str] = REPORT_MODULES) -> list[str]:
     """Import ``modules`` into this process so forked kernels start with them loaded.
 
-    Sets ``MPLBACKEND`` to the inline backend first (what ipykernel sets in a new kernel), so the
-    forked kernel's matplotlib draws inline exactly as in a kernel started the usual way. Import
+    Imports matplotlib with ``MPLBACKEND`` set to the inline backend (what ipykernel sets in a new
+    kernel; the variable is removed again afterwards), so the forked kernel's matplotlib draws
+    inline exactly as in a kernel started the usual way. Import
     only: nothing is computed, no figure is made. Returns the modules that imported (a module that
     fails to import is skipped; the kernel will import it itself, or fail as usual).
     """
-    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    set_here = "MPLBACKEND" not in os.environ
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # read once, when matplotlib is imported
     skip_unused_imports()
     done: list[str] = []
-    for name in modules:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - preloading is an optimisation, never a failure
-            continue
-        done.append(name)
+    try:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - preloading is an optimisation, never a failure
+                continue
+            done.append(name)
+    finally:
+        if set_here:  # other children of this process (not kernels) keep their own default
+            os.environ.pop("MPLBACKEND", None)
     _PRELOADED[:] = done
     return done
 
@@ -220,7 +226,7 @@ def _inline_matplotlib() -> None:
         chosen = matplotlib.get_backend(auto_select=False)
     except TypeError:  # matplotlib < 3.10
         chosen = matplotlib.rcParams._get("backend")  # noqa: SLF001
-    if chosen not in (None, INLINE_BACKEND, "inline"):
+    if chosen not in (INLINE_BACKEND, "inline"):
         import matplotlib.pyplot as plt
 
         plt.switch_backend(INLINE_BACKEND)  # the module's import hook ran before the switch
