@@ -16,7 +16,8 @@ Used by :mod:`kinerja.batch` (one worker = one template). Falls back to a normal
 Notes
 -----
 The child resets what ``fork`` copies but must not share with the worker: the asyncio event loop
-of the worker's thread (the kernel makes its own), signal handlers (back to the defaults before
+of the worker's thread (the kernel makes its own), the traitlets application singleton (the
+Voila server's), signal handlers (back to the defaults before
 ipykernel installs its own), stdin (``/dev/null``, as ``launch_kernel`` gives a kernel no
 terminal), the process group (its own, so interrupt/kill reach only that kernel). pyzmq creates a
 new context after a fork by itself. The child leaves with ``os._exit`` and never returns into the
@@ -204,6 +205,12 @@ def _child_main(argv: list[str], env: dict[str, str] | None, cwd: str | None) ->
     argv = [*argv, f"--IPKernelApp.parent_handle={os.getppid()}"]
     sys.argv = ["ipykernel_launcher", *argv]
     from ipykernel.kernelapp import IPKernelApp
+    from traitlets.config import Application
+
+    # a parent that is itself a traitlets application (the Voila server) holds the singleton
+    parent_app = Application._instance  # noqa: SLF001
+    if parent_app is not None:
+        type(parent_app).clear_instance()
 
     app = IPKernelApp.instance()
     app.initialize(argv)

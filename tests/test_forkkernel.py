@@ -222,3 +222,24 @@ def test_parent_that_already_drew_with_agg_still_gives_inline_figures(tmp_path: 
     assert state["report_preloaded"] is True
     assert state["backend"] == "module://matplotlib_inline.backend_inline"
     assert state["images"] == 1
+
+
+def test_kernel_forked_from_a_traitlets_application_process(tmp_path: Path) -> None:
+    """The Voila server is a traitlets Application singleton; its kernels must still start."""
+    nb = _notebook(tmp_path / "probe.ipynb", PROBE)
+    _worker(
+        f"""
+        from traitlets.config import Application
+        class Server(Application):
+            pass
+        Server.instance()
+        forkkernel.preload()
+        pm.execute_notebook({str(nb)!r}, "out.ipynb", kernel_name="python3",
+                            progress_bar=False, kernel_manager_class=FORK)
+        assert isinstance(Application.instance(), Server)  # the parent keeps its own
+        print(json.dumps({{}}))
+        """,
+        tmp_path,
+    )
+    state = _probe(tmp_path / "out.ipynb")
+    assert state["report_preloaded"] is True and state["images"] == 1
