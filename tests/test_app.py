@@ -321,6 +321,26 @@ def _status(url: str) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
+def test_closing_the_page_shuts_its_kernel_down(server, browser):
+    """The page's beforeunload shutdown carries the XSRF cookie and is accepted (no 403)."""
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    pg.set_default_timeout(PAGE_MS)
+    try:
+        _open_form(pg, server["url"] + "voila/render/laporan_opd.ipynb")
+        assert "_xsrf" in {c["name"] for c in ctx.cookies()}
+        log = server["log"]
+        before = log.read_text(errors="replace").count("Kernel shutdown:")
+        pg.close(run_before_unload=True)
+        deadline = time.monotonic() + 60
+        while log.read_text(errors="replace").count("Kernel shutdown:") <= before:
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.5)
+        assert "403 POST /voila/api/shutdown" not in log.read_text(errors="replace")
+    finally:
+        ctx.close()
+
+
 def test_sources_and_data_files_are_refused(server, sample):
     base = server["url"]
     for path in (
