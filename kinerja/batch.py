@@ -132,10 +132,28 @@ def _inside(root: Path, path: Path) -> Path:
     return resolved
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    from kinerja.export import atomic_write_text
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
-    atomic_write_text(path, text)
+
+_UMASK = _current_umask()
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder and ``os.replace`` (what
+    ``kinerja.export.atomic_write_text`` does, without importing nbconvert in the parent)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _hash_tree(folder: Path, *, skip: Iterable[str] = ()) -> dict[str, str]:
@@ -236,7 +254,9 @@ def _load_dataset(data_dir: Path, quarantine_dir: Path | None) -> Any:
 def _from_cache(cache_dir: Path) -> Any:
     from kinerja.dataset import Dataset
 
-    return Dataset.from_cache(cache_dir)
+    # lazy: the parent needs the opd table and the summary, not the large tables (the cache's
+    # files were checked against their SHA-256 before it is reused)
+    return Dataset.from_cache(cache_dir, lazy=True)
 
 
 def _summary_records(ds: Any) -> list[dict[str, Any]]:
@@ -766,15 +786,19 @@ class BatchResult:
 
 
 def _check_notebook(path: Path) -> None:
-    import nbformat
-
     if not path.is_file():
         raise BatchError(f"notebook tidak ditemukan: {path}")
     try:
-        nb = nbformat.read(path, as_version=4)
+        # a v4 notebook is plain JSON: no nbformat (jsonschema) import in the parent
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(nb, dict) or int(nb.get("nbformat", 0)) < 4:
+            import nbformat
+
+            nb = nbformat.read(path, as_version=4)
+        tagged = any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
     except Exception as exc:
         raise BatchError(f"notebook tidak dapat dibaca: {path}: {exc}") from None
-    if not any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells):
+    if not tagged:
         raise BatchError(
             f"notebook {path} tidak memiliki sel bertag 'parameters' "
             "(Papermill memerlukannya untuk menyuntikkan kode_opd, periode, dst.)"
