@@ -188,13 +188,18 @@ class Server:
         import psutil
 
         try:
-            kids = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
+            server = psutil.Process(self.proc.pid)
+            kids = server.children(recursive=True)
+            server_cmd = server.cmdline()
+        except psutil.Error:
             return []
         found = []
         for p in kids:  # a child may exit (or be a zombie) while we look
             with contextlib.suppress(psutil.Error):
-                if "ipykernel" in " ".join(p.cmdline()):
+                cmd = p.cmdline()
+                # an ipykernel launched as a new interpreter, or one forked from the server
+                # (kinerja.forkkernel: same command line as the server); not the pre-render
+                if "ipykernel" in " ".join(cmd) or (cmd == server_cmd and p.ppid() == server.pid):
                     found.append(p)
         return found
 
