@@ -198,9 +198,10 @@ def bench_batch(
     env: dict[str, str] | None = None,
     progress: Any = None,
     work: Path = WORK / "batch",
+    floor_v1: bool = True,
 ) -> dict[str, Any]:
     """Measure floor, batch and loop (scratch files under ``work``); return figures and the two
-    ratios."""
+    ratios. ``floor_v1=False`` skips the earlier floor import list (``bench-quick``)."""
     say = progress or (lambda m: None)
     jobs = jobs or os.cpu_count() or 1
     me = str(Path(__file__).resolve())
@@ -230,9 +231,12 @@ def bench_batch(
         floor_s += _last_json(txt)["times"]
         floor_cpu += _last_json(txt)["cpu"]
         say(f"floor ronde {i + 1}: median {statistics.median(floor_s):.2f} s")
-        _, txt = _run([py, me, "--floor-child", str(fnb1), str(floor_runs), json.dumps(p0)], env)
-        floor1_s += _last_json(txt)["times"]
-        say(f"floor v1 ronde {i + 1}: median {statistics.median(floor1_s):.2f} s")
+        if floor_v1:
+            _, txt = _run(
+                [py, me, "--floor-child", str(fnb1), str(floor_runs), json.dumps(p0)], env
+            )
+            floor1_s += _last_json(txt)["times"]
+            say(f"floor v1 ronde {i + 1}: median {statistics.median(floor1_s):.2f} s")
         wall, txt = _run(
             [py, me, "--batch-child", str(data), str(out), json.dumps(codes), str(jobs)], env
         )
@@ -291,9 +295,12 @@ def bench_batch(
         "loadavg_start": load_start,
         "loadavg_end": _loadavg(),
         "floor_imports": FLOOR_IMPORTS,
-        "floor_v1_per_notebook_s": summ(floor1_s),
-        "batch_over_floor_v1": statistics.median(batch_s)
-        / (n * statistics.median(floor1_s) / jobs),
+        "floor_v1_per_notebook_s": summ(floor1_s) if floor1_s else None,
+        "batch_over_floor_v1": (
+            statistics.median(batch_s) / (n * statistics.median(floor1_s) / jobs)
+            if floor1_s
+            else None
+        ),
     }
 
 

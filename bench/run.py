@@ -494,6 +494,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 env=env,
                 progress=say,
                 work=WORK / f"batch-{args.mode}",
+                floor_v1=full,
             ),
             notes,
         )
@@ -540,7 +541,10 @@ def run_voila(full: bool, env: dict[str, str], sessions: int | None) -> dict[str
     t_start = time.time()
     cmd = [sys.executable, str(script)]
     cmd += ["--data", str(ROOT / "data" / "sampel")] if full else ["--quick"]
-    cmd += ["--sessions", str(sessions or (10 if full else 3))]
+    if full:
+        cmd += ["--sessions", str(sessions or 10)]
+    else:  # the quick subset: first paint cold + pre-heated and redraw (no returning/sessions)
+        cmd += ["--parts", "cold,warm,redraw", "--runs", "3"]
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=3600)
     print(r.stdout[-4000:], flush=True)
     if r.returncode != 0 or not out.exists() or out.stat().st_mtime < t_start:
