@@ -122,3 +122,22 @@ def test_markdown_compares_with_baseline_and_shows_what_was_tried(tmp_path: Path
     assert "| `batch_over_floor` | 4.044 | 1.500 | <= 1.3 |" in text
     assert "| `voila_redraw_ms` | null | null | <= 300 |" in text
     assert "## Yang dicoba" in text and "metrik dihitung sekali" in text
+
+
+def test_render_only_rewrites_markdown_without_measuring(tmp_path: Path) -> None:
+    results = {
+        "meta": _meta(),
+        "results": {**bench_run.headline({}), "voila_redraw_ms": 145.0},
+        "targets": {},
+        "sections": {},
+        "notes": ["catatan lama"],
+    }
+    src = tmp_path / "src"
+    js, _ = bench_run.write_results(results, src)
+    out = tmp_path / "out"
+    assert bench_run.main(["--render", str(js), "--out", str(out), "--baseline", ""]) == 0
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert data["results"]["voila_redraw_ms"] == 145.0  # the run's figure, unchanged
+    text = (out / "results.md").read_text(encoding="utf-8")
+    assert "| `voila_redraw_ms` | 145.000 | <= 300 | tercapai |" in text
+    assert "catatan lama" in text
