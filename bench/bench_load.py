@@ -48,6 +48,9 @@ def ensure_sample(folder: Path, scale: float) -> Path:
 
 def _child(folder: str) -> None:
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(BENCH))
+    from bench_pm4py import vmhwm_kb
+
     import kinerja
 
     c0 = time.process_time()
@@ -59,7 +62,13 @@ def _child(folder: str) -> None:
     quarantined = {k: len(v) for k, v in ds.quarantine.items() if v is not None and len(v)}
     print(
         json.dumps(
-            {"wall_s": wall, "cpu_s": cpu, "rows": rows, "quarantined": quarantined},
+            {
+                "wall_s": wall,
+                "cpu_s": cpu,
+                "rows": rows,
+                "quarantined": quarantined,
+                "vmhwm_kb": vmhwm_kb(),
+            },
             default=int,
         )
     )

@@ -141,3 +141,20 @@ def test_render_only_rewrites_markdown_without_measuring(tmp_path: Path) -> None
     text = (out / "results.md").read_text(encoding="utf-8")
     assert "| `voila_redraw_ms` | 145.000 | <= 300 | tercapai |" in text
     assert "catatan lama" in text
+
+
+def test_measure_reports_the_childs_own_peak_not_the_parents(tmp_path: Path) -> None:
+    """Linux keeps ru_maxrss across exec: a child of a large parent must not inherit its size."""
+    import bench_pm4py
+    import numpy as np
+
+    big = np.ones(50_000_000)  # 400 MB resident in this (parent) process
+    big += 1
+    child = (
+        "import json, sys; sys.path.insert(0, 'bench'); from bench_pm4py import vmhwm_kb; "
+        "print(json.dumps({'vmhwm_kb': vmhwm_kb()}))"
+    )
+    res = bench_pm4py.measure([sys.executable, "-c", child])
+    assert res["peak_rss_kb"] < 200_000  # a bare interpreter, far below the parent's 400 MB
+    assert res["peak_rss_kb"] <= res["ru_maxrss_kb"]
+    assert float(big[0]) == 2.0
