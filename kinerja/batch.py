@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kinerja import params as P
+from kinerja.atomic import atomic_write_text
 from kinerja.report import METRICS_FILE
 
 __all__ = [
@@ -130,30 +131,6 @@ def _inside(root: Path, path: Path) -> Path:
     except ValueError:
         raise BatchError(f"jalur keluaran di luar folder keluaran ditolak: {path}") from None
     return resolved
-
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _current_umask()
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and ``os.replace`` (what
-    ``kinerja.export.atomic_write_text`` does, without importing nbconvert in the parent)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _hash_tree(folder: Path, *, skip: Iterable[str] = ()) -> dict[str, str]:
@@ -470,7 +447,7 @@ def _write_output(path: Path, text: str, gate: Any, out: Path) -> None:
     (reveal.js, JupyterLab CSS: shipped files, the same in every report) are left out of the scan
     because they are most of a deck's bytes and scanning them costs seconds per report.
     """
-    from kinerja.export import atomic_write_text, without_static_assets
+    from kinerja.export import without_static_assets
 
     target = _inside(out, path)
     gate.check_bytes(without_static_assets(text).encode("utf-8"), name=str(target), suffix=".html")
@@ -1087,10 +1064,10 @@ def run_batch(
             rekap=state["rekap"],
             notebooks=ordered,
         )
-        _atomic_write_text(
+        atomic_write_text(
             manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False, default=str)
         )
-        _atomic_write_text(index_path, _render_index(manifest, names))
+        atomic_write_text(index_path, _render_index(manifest, names))
 
     # error texts reach index.html and manifest.json: scrub personal data out of them
     try:

@@ -17,23 +17,14 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
+from kinerja.atomic import atomic_write_text
 from kinerja.period import Periode
-
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _current_umask()
 
 __all__ = [
     "AUDIENCES",
@@ -401,19 +392,6 @@ _HEADER = (
 )
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def generate_opd_params(
     opd: Any, params_dir: str | os.PathLike[str] | None = None
 ) -> dict[str, list[str]]:
@@ -470,7 +448,7 @@ def generate_opd_params(
         text = _HEADER + yaml.safe_dump(
             values, allow_unicode=True, sort_keys=False, default_flow_style=False
         )
-        _atomic_write_text(path, text)
+        atomic_write_text(path, text)
     known = set(codes)
     result["orphaned"] = sorted(p.stem for p in opd_dir.glob("*.yaml") if p.stem not in known)
     return result

@@ -45,8 +45,8 @@ def test_check_notebook(tmp_path):
 
 def test_atomic_write_text(tmp_path):
     target = tmp_path / "sub" / "index.html"
-    batch._atomic_write_text(target, "<p>halo</p>")
-    batch._atomic_write_text(target, "<p>baru</p>")
+    batch.atomic_write_text(target, "<p>halo</p>")
+    batch.atomic_write_text(target, "<p>baru</p>")
     assert target.read_text(encoding="utf-8") == "<p>baru</p>"
     mask = os.umask(0)
     os.umask(mask)
@@ -60,7 +60,7 @@ def test_parent_steps_import_neither_nbformat_nor_nbconvert(tmp_path):
         "from pathlib import Path\n"
         "from kinerja import batch\n"
         f"batch._check_notebook(Path({str(ROOT / 'notebooks' / 'laporan_opd.ipynb')!r}))\n"
-        f"batch._atomic_write_text(Path({str(tmp_path / 'm.json')!r}), '{{}}')\n"
+        f"batch.atomic_write_text(Path({str(tmp_path / 'm.json')!r}), '{{}}')\n"
         "print('nbformat' in sys.modules, 'nbconvert' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
