@@ -107,9 +107,9 @@ def preload(modules: Iterable[str] = REPORT_MODULES) -> list[str]:
 
     Imports matplotlib with ``MPLBACKEND`` set to the inline backend (what ipykernel sets in a new
     kernel; the variable is removed again afterwards), so the forked kernel's matplotlib draws
-    inline exactly as in a kernel started the usual way. Import
-    only: nothing is computed, no figure is made. Returns the modules that imported (a module that
-    fails to import is skipped; the kernel will import it itself, or fail as usual).
+    inline exactly as in a kernel started the usual way. Import only: nothing is computed, no
+    figure is made. Returns the modules that imported (a module that fails to import is skipped;
+    the kernel will import it itself, or fail as usual).
     """
     set_here = "MPLBACKEND" not in os.environ
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # read once, when matplotlib is imported
