@@ -304,6 +304,14 @@ def load_baseline(path: Path) -> dict[str, Any] | None:
     return data
 
 
+def add_context(results: dict[str, Any], baseline: str | None) -> None:
+    """Attach what results.md shows beside the figures: the earlier run to compare with
+    (``baseline``, a results.json path; empty: none) and ``bench/dicoba.md`` (what was tried)."""
+    results["baseline"] = load_baseline(Path(baseline)) if baseline else None
+    tried = BENCH / "dicoba.md"
+    results["tried"] = tried.read_text(encoding="utf-8") if tried.exists() else None
+
+
 def write_results(results: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
     """Write results.json and results.md into ``out_dir`` (atomic renames)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -522,11 +530,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "notes": notes,
     }
     results["results"] = headline(sections)
-    if args.baseline:
-        results["baseline"] = load_baseline(Path(args.baseline))
-    tried = BENCH / "dicoba.md"
-    if tried.exists():
-        results["tried"] = tried.read_text(encoding="utf-8")
+    add_context(results, args.baseline)
     meta["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     meta["duration_s"] = time.perf_counter() - started
     return results
@@ -558,9 +562,7 @@ def render_only(results_json: Path, out_dir: Path, baseline: str | None) -> int:
     """Rewrite results.md (and results.json) from an earlier run's results.json, measuring
     nothing: the figures stay those of that run; the baseline and bench/dicoba.md are re-read."""
     results = json.loads(results_json.read_text(encoding="utf-8"))
-    results["baseline"] = load_baseline(Path(baseline)) if baseline else None
-    tried = BENCH / "dicoba.md"
-    results["tried"] = tried.read_text(encoding="utf-8") if tried.exists() else None
+    add_context(results, baseline)
     print(render_table(table_rows(results)))
     write_results(results, out_dir)
     return 0

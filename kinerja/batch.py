@@ -494,8 +494,9 @@ def run_one(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:
         from kinerja import forkkernel
 
         fork = {}
-        if forkkernel.preloaded() and forkkernel.fork_available():
+        if forkkernel.preloaded():
             # a worker prepared by _worker_init: the kernel is forked with the imports done
+            # (the manager itself falls back to a normal kernel when forking is off)
             fork["kernel_manager_class"] = "kinerja.forkkernel.ForkingKernelManager"
         pm.execute_notebook(
             task.notebook,

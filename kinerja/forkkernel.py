@@ -296,7 +296,7 @@ class _ForkingMixin:
             kernel_id = kw.pop("kernel_id", None)
             self.kernel_id = self.kernel_id or kernel_id or str(uuid.uuid4())
             self.provisioner = ForkingProvisioner(
-                kernel_id=self.kernel_id or "", kernel_spec=self.kernel_spec, parent=self
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
             )
         return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]
 
