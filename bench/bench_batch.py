@@ -6,7 +6,7 @@ Per round (rounds are interleaved: floor, batch, loop, then again):
 floor
     In one fresh process: in-process ``papermill.execute_notebook`` of ``bench/_work/floor.ipynb``
     — the report notebook's parameters cell plus one cell with the report's imports
-    (:data:`FLOOR_IMPORTS`: ``kinerja.report`` and the modules it imports when it runs with
+    (:data:`FLOOR_IMPORTS`: ``kinerja.report.core`` and the modules it imports when it runs with
     the batch's precomputed metrics, matplotlib's Agg canvas, pyarrow, babel, yaml) and nothing
     else — once untimed (bytecode/disk cache), then ``floor_runs`` timed. Floor per notebook =
     the median. In-process is what the batch workers do, so this is the stricter (smaller)
@@ -16,7 +16,7 @@ floor
     CPU seconds (process plus waited-for descendants: kernels, pool workers) are recorded for
     floor, batch and loop, with the load average at the start and the end.
 batch
-    ``kinerja.batch.run_batch(data, out, opd=codes, jobs=cores, include_city=False,
+    ``kinerja.run.batch.run_batch(data, out, opd=codes, jobs=cores, include_city=False,
     rekap=False)`` in a fresh process (timed as a whole, interpreter start included, like the
     CLI): the OPD reports only (the papermill loop runs no city overview and writes no
     workbook), but including the batch's own extras (cache check, HTML + slides export,
@@ -54,21 +54,21 @@ SAMPLE = ROOT / "data" / "sampel"
 BIN = ROOT / ".venv" / "bin"
 
 #: The report notebook's imports without its computation: the modules a report of the batch
-#: imports when it runs with the batch's precomputed metrics (``kinerja.report`` and what it
+#: imports when it runs with the batch's precomputed metrics (``kinerja.report.core`` and what it
 #: imports lazily, matplotlib's Agg canvas, pyarrow for the cache, babel and yaml).
 FLOOR_IMPORTS = (
-    "import kinerja.report as laporan\n"
-    "import kinerja.charts, kinerja.dataset, kinerja.privacy, kinerja.formatting, kinerja.forms\n"
-    "import kinerja.complaints, kinerja.calendar, kinerja.params, kinerja.assumptions\n"
+    "import kinerja.report.core as laporan\n"
+    "import kinerja.report.charts, kinerja.data.dataset, kinerja.protect, kinerja.report.formatting, kinerja.serve.forms\n"
+    "import kinerja.metrics.complaints, kinerja.domain.calendar, kinerja.domain.params, kinerja.domain.assumptions\n"
     "import matplotlib.figure, matplotlib.backends.backend_agg\n"
     "import pyarrow.parquet, babel.dates, yaml"
 )
 #: The floor's imports before the report stopped importing seaborn, pandera and the metric
 #: modules (figures up to 2026-11-28 06:00 used this); measured beside the current floor.
 FLOOR_IMPORTS_V1 = (
-    "import kinerja.report as laporan\n"
-    "import kinerja.charts, kinerja.dataset, kinerja.privacy, kinerja.formatting\n"
-    "import kinerja.survey, kinerja.skp, kinerja.service, kinerja.complaints, kinerja.training\n"
+    "import kinerja.report.core as laporan\n"
+    "import kinerja.report.charts, kinerja.data.dataset, kinerja.protect, kinerja.report.formatting\n"
+    "import kinerja.metrics.survey, kinerja.metrics.skp, kinerja.metrics.service, kinerja.metrics.complaints, kinerja.metrics.training\n"
     "import matplotlib.pyplot as plt\n"
     "import seaborn\n"
     "import ipywidgets\n"
@@ -94,7 +94,7 @@ def _floor_child(nb: str, runs: int, params_json: str) -> None:
     import papermill as pm
 
     sys.path.insert(0, str(ROOT))
-    from kinerja import jupyter_patch
+    from kinerja.compat import jupyter_client as jupyter_patch
 
     jupyter_patch.apply()  # as the batch workers do
     params = json.loads(params_json)
@@ -137,7 +137,7 @@ def _loadavg() -> list[float] | None:
 
 def _batch_child(data: str, out: str, codes_json: str, jobs: int) -> None:
     sys.path.insert(0, str(ROOT))
-    from kinerja.batch import run_batch
+    from kinerja.run.batch import run_batch
 
     res = run_batch(
         data,

@@ -4,7 +4,7 @@ Measures, on this machine:
 1. the Papermill floor: in-process ``papermill.execute_notebook`` of a notebook that only does the
    report's imports (tests/notebooks/empty_imports.ipynb), sequentially, per notebook;
 2. a plain sequential papermill loop over the fixture report notebook for N OPDs;
-3. ``kinerja.batch.run_batch`` over the same N OPDs with ``--jobs`` workers (HTML + slides +
+3. ``kinerja.run.batch.run_batch`` over the same N OPDs with ``--jobs`` workers (HTML + slides +
    manifest included), and the two ratios of issue 4:
    batch / (N x floor / cores)   (target <= 1.3)   and   sequential loop / batch   (target >= 1.8).
 
@@ -46,8 +46,8 @@ def _fixture_data(folder: Path, n: int) -> list[str]:
 def main() -> None:
     import papermill as pm
 
-    from kinerja import jupyter_patch
-    from kinerja.batch import run_batch
+    from kinerja.compat import jupyter_client as jupyter_patch
+    from kinerja.run.batch import run_batch
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=12)

@@ -6,7 +6,7 @@ excluded, reported as ``child_wall_s`` for the whole process); peak RSS is the c
 ``ru_maxrss`` (``os.wait4``). The 10× folder is generated once with ``kinerja sample --scale 10``
 (CSV, as the Salatiga sample) under ``bench/_work/`` (gitignored); ``scale`` multiplies the
 transaction tables (layanan, skm, pengaduan), while the population-driven tables (pegawai,
-laporan_kinerja, ...) stay at city size, see :mod:`kinerja.sample`.
+laporan_kinerja, ...) stay at city size, see :mod:`kinerja.data.sample`.
 
     .venv/bin/python bench/bench_load.py --folders data/sampel --runs 5
 """

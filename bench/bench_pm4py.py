@@ -9,7 +9,7 @@ its computation only (reading the Parquet file is excluded from ``wall_s`` and r
 What each side computes (stated in the results file):
 
 ``kinerja``
-    ``kinerja.service.service_tables(log, standar, calendars)``: per request the lead time in
+    ``kinerja.metrics.service.service_tables(log, standar, calendars)``: per request the lead time in
     **working days** (``busday_count`` with the 2025 holiday calendar and a per-OPD weekmask,
     two OPDs Monday–Saturday), the SLA verdict against ``standar_layanan``, the path; per
     (OPD, service, stage) waiting/processing mean, median and P90; the bottleneck stage per
@@ -94,7 +94,7 @@ def _read(path: Path) -> tuple[Any, Any, float]:
 
 def _calendars(codes: Any) -> Any:
     sys.path.insert(0, str(ROOT))
-    from kinerja.calendar import calendars_for_opd, load_calendar
+    from kinerja.domain.calendar import calendars_for_opd, load_calendar
 
     return calendars_for_opd(codes, overrides=SATURDAY_OPD, calendar=load_calendar())
 
@@ -105,7 +105,7 @@ def _calendars(codes: Any) -> Any:
 
 def run_kinerja(log: Any, standar: Any) -> dict[str, Any]:
     """kinerja's one entry point for the service/bottleneck/SLA tables."""
-    from kinerja.service import service_tables
+    from kinerja.metrics.service import service_tables
 
     cals = _calendars(standar["kode_opd"].unique())
     return service_tables(log, standar, cals)
@@ -254,7 +254,7 @@ def _child(engine: str, n_events: int) -> None:
 def _agree_kinerja(n_events: int) -> dict[str, Any]:
     import numpy as np
 
-    from kinerja.service import request_table, stage_table
+    from kinerja.metrics.service import request_table, stage_table
 
     log, standar, _ = _read(log_path(n_events))
     st = stage_table(log).sort_values(["id_permohonan", "urutan"], kind="stable")

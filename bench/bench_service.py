@@ -1,4 +1,4 @@
-"""Benchmark: service + bottleneck tables (``kinerja.service.service_tables``) at 1 M and 10 M events.
+"""Benchmark: service + bottleneck tables (``kinerja.metrics.service.service_tables``) at 1 M and 10 M events.
 
 Issue 3 asks for ≤ 1 s at 1 M stage events and ≤ 10 s at 10 M, peak RSS ≤ 4 GB at 10 M, on a
 2-core machine. Each measurement runs in a fresh subprocess (``python bench_service.py --child``)
@@ -116,8 +116,8 @@ def generate_log(
 
 def _child(n_events: int, order: str) -> None:
     sys.path.insert(0, str(ROOT))
-    from kinerja.calendar import calendars_for_opd, load_calendar
-    from kinerja.service import service_tables
+    from kinerja.domain.calendar import calendars_for_opd, load_calendar
+    from kinerja.metrics.service import service_tables
 
     log, standar = generate_log(n_events, seed=0, shuffle=(order == "acak"))
     cal = load_calendar()
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "machine": platform.machine(),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "entry_point": "kinerja.service.service_tables",
+        "entry_point": "kinerja.metrics.service.service_tables",
         "load_average_at_end": os.getloadavg(),
         "note": "wall/cpu = service_tables only (input generation excluded); peak RSS = whole child "
         "process including the generated input",

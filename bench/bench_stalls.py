@@ -1,4 +1,4 @@
-"""Stall benchmark for kinerja.jupyter_patch (toolchain trap 1). Not a test: prints figures.
+"""Stall benchmark for kinerja.compat.jupyter_client (toolchain trap 1). Not a test: prints figures.
 
 Runs N executions of a small pandas + seaborn + ipywidgets notebook with 2 parallel spawned
 worker processes, once with jupyter_client as shipped and once with the polling patch, and
@@ -36,7 +36,7 @@ CELLS = [
 
 
 def _init(patched: bool) -> None:
-    from kinerja import jupyter_patch
+    from kinerja.compat import jupyter_client as jupyter_patch
 
     if patched:
         jupyter_patch.apply()

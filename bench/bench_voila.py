@@ -60,7 +60,7 @@ ARGS = [
     "--disable-sync",
 ]
 NOTEBOOK = "laporan_opd.ipynb"
-#: Seconds to wait for Voila to start refilling its pool (kinerja.app.POOL_FILL_DELAY + margin).
+#: Seconds to wait for Voila to start refilling its pool (kinerja.serve.app.POOL_FILL_DELAY + margin).
 POOL_REFILL_WAIT = 8.0
 FORM_READY = (
     "() => { const s = document.querySelector('.kinerja-kontrol-kode_opd select');"
@@ -131,7 +131,7 @@ class Server:
         return self.log.read_text(errors="replace")
 
     def wait_prerender(self, deadline: float = 900) -> dict[str, Any]:
-        """Wait for the app's background pre-render of the form sections (kinerja.app).
+        """Wait for the app's background pre-render of the form sections (kinerja.serve.app).
 
         Returns its log line and the wall time from this call; ``status`` is ``"mati"`` when
         the app runs without pre-render (``KINERJA_APP_PRERENDER=0``).
@@ -198,7 +198,7 @@ class Server:
             with contextlib.suppress(psutil.Error):
                 cmd = p.cmdline()
                 # an ipykernel launched as a new interpreter, or one forked from the server
-                # (kinerja.forkkernel: same command line as the server); not the pre-render
+                # (kinerja.run.forkkernel: same command line as the server); not the pre-render
                 if "ipykernel" in " ".join(cmd) or (cmd == server_cmd and p.ppid() == server.pid):
                     found.append(p)
         return found
@@ -528,7 +528,7 @@ async def main_async(args: argparse.Namespace) -> dict:
     if data is None:
         data = WORK / f"sampel-voila-{args.scale}"
         if not (data / "opd.csv").exists():
-            from kinerja import sample
+            from kinerja.data import sample
 
             sample.generate(data, scale=args.scale)
     result: dict[str, Any] = {
@@ -615,7 +615,7 @@ def main() -> int:
     if args.screenshot:
         data = Path(args.data) if args.data else WORK / f"sampel-voila-{args.scale}"
         if not (data / "opd.csv").exists():
-            from kinerja import sample
+            from kinerja.data import sample
 
             sample.generate(data, scale=args.scale)
         WORK.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ The public API is re-exported here; modules are listed in ``docs/architecture.md
 
 from __future__ import annotations
 
-from kinerja.period import Periode
+from kinerja.domain.period import Periode
 
 __version__ = "0.1.0"
 
@@ -16,7 +16,7 @@ def __getattr__(name: str):
     # kinerja.load / kinerja.Dataset, imported on first use so that ``import kinerja`` (and the
     # CLI front door) stays light
     if name in ("load", "Dataset"):
-        from kinerja import dataset
+        from kinerja.data import dataset
 
         return getattr(dataset, name)
     raise AttributeError(f"module 'kinerja' has no attribute {name!r}")

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 
 # subcommand -> "module:function"
 _HANDLERS = {
-    "validate": "kinerja.dataset:cli_validate",
-    "sample": "kinerja.sample:cli_sample",
-    "rekap": "kinerja.rekap:cli_rekap",
-    "params": "kinerja.params:cli_params",
-    "batch": "kinerja.batch:cli_batch",
-    "app": "kinerja.app:cli_app",
+    "validate": "kinerja.data.dataset:cli_validate",
+    "sample": "kinerja.data.sample:cli_sample",
+    "rekap": "kinerja.report.rekap:cli_rekap",
+    "params": "kinerja.domain.params:cli_params",
+    "batch": "kinerja.run.batch:cli_batch",
+    "app": "kinerja.serve.app:cli_app",
 }
 
 

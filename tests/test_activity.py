@@ -3,8 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kinerja.activity import activity_summary, report_lags
-from kinerja.calendar import load_calendar
+from kinerja.domain.calendar import load_calendar
+from kinerja.metrics.activity import activity_summary, report_lags
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     _require_browser()
-    from kinerja import sample as sample_mod
+    from kinerja.data import sample as sample_mod
 
     data = tmp_path_factory.mktemp("app") / "data"
     sample_mod.generate(data, scale=0.05)
@@ -97,8 +97,8 @@ def sample(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def expected(sample) -> dict:
     """What kinerja computes for the sample: IKM per OPD, form options."""
-    from kinerja.dataset import load
-    from kinerja.forms import FormOptions
+    from kinerja.data.dataset import load
+    from kinerja.serve.forms import FormOptions
 
     ds = load(sample)
     return {"tables": ds.tables, "options": FormOptions.from_tables(ds.tables)}
@@ -178,9 +178,9 @@ def page(browser):
 
 
 def _ikm_of(expected: dict, kode: str, periode: str) -> str | None:
-    from kinerja.formatting import fmt_number
-    from kinerja.period import Periode
-    from kinerja.survey import ikm_table
+    from kinerja.domain.period import Periode
+    from kinerja.metrics.survey import ikm_table
+    from kinerja.report.formatting import fmt_number
 
     t = ikm_table(
         expected["tables"]["skm"], by=("kode_opd",), weight="exact", periode=Periode.parse(periode)
@@ -367,7 +367,7 @@ def test_sources_and_data_files_are_refused(server, sample):
     # the rendered page carries no notebook source
     code, body = _status(base + "voila/render/ringkasan_kota.ipynb")
     assert code == 200
-    assert b"import kinerja.report" not in body and b"show_ringkasan_kota" not in body
+    assert b"import kinerja.report.core" not in body and b"show_ringkasan_kota" not in body
 
 
 def test_server_listens_on_loopback_only(server):
@@ -397,7 +397,7 @@ def test_server_listens_on_loopback_only(server):
 
 
 def test_voila_config_keeps_the_safe_defaults(tmp_path):
-    from kinerja.app import voila_config
+    from kinerja.serve.app import voila_config
 
     cfg = voila_config(port=8899, root_dir=tmp_path)
     assert cfg["Voila"]["ip"] == "127.0.0.1"
@@ -428,7 +428,7 @@ def test_voila_config_keeps_the_safe_defaults(tmp_path):
 
 
 def test_only_form_notebooks_are_staged(tmp_path):
-    from kinerja.app import FORM_NOTEBOOKS, NOTEBOOKS, stage_notebooks
+    from kinerja.serve.app import FORM_NOTEBOOKS, NOTEBOOKS, stage_notebooks
 
     staged = stage_notebooks(NOTEBOOKS, tmp_path / "nb")
     names = sorted(p.name for p in (tmp_path / "nb").iterdir())
@@ -441,7 +441,7 @@ def test_only_form_notebooks_are_staged(tmp_path):
 def test_busy_port_is_refused_in_indonesian(tmp_path, capsys):
     import argparse
 
-    from kinerja.app import cli_app
+    from kinerja.serve.app import cli_app
 
     (tmp_path / "opd.csv").write_text("kode_opd,nama_opd\nA,B\n", encoding="utf-8")
     with socket.socket() as s:

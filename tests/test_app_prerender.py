@@ -19,8 +19,8 @@ FIRST_DEADLINE = 600
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory) -> tuple[Path, Path]:
-    from kinerja import sample
-    from kinerja.app import prepare_cache
+    from kinerja.data import sample
+    from kinerja.serve.app import prepare_cache
 
     base = tmp_path_factory.mktemp("prerender")
     data = base / "data"
@@ -38,8 +38,8 @@ def _gone(pid: int) -> bool:
 
 
 def test_prerender_writes_the_default_selection_first_and_stops_with_its_workers(prepared):
-    from kinerja import forms
-    from kinerja.app import form_cache_dir, prepare_cache, start_prerender, stop_prerender
+    from kinerja.serve import forms
+    from kinerja.serve.app import form_cache_dir, prepare_cache, start_prerender, stop_prerender
 
     data_dir, cache = prepared
     root = form_cache_dir(cache)
@@ -80,7 +80,7 @@ def test_prerender_writes_the_default_selection_first_and_stops_with_its_workers
 
 
 def test_form_cache_dir_keeps_only_the_current_cache(tmp_path):
-    from kinerja.app import form_cache_dir
+    from kinerja.serve.app import form_cache_dir
 
     old = form_cache_dir(tmp_path / "reports" / "_cache" / "lama")
     (old / "x.json").write_text("{}")

@@ -1,4 +1,4 @@
-"""Tests of kinerja.batch on fixture notebooks (tests/notebooks/), independent of report content.
+"""Tests of kinerja.run.batch on fixture notebooks (tests/notebooks/), independent of report content.
 
 The fixture OPD codes choose a failure mode in ``laporan_fixture.ipynb``: ``ERR*`` raises,
 ``EXIT*`` calls sys.exit, ``SLOW*`` sleeps past the timeout, ``KILL*`` kills its own kernel.
@@ -19,9 +19,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kinerja import batch
-from kinerja.batch import BatchError, file_sha256, prepare_cache, run_batch
-from kinerja.export import remote_references
+from kinerja.report.export import remote_references
+from kinerja.run import batch
+from kinerja.run.batch import BatchError, file_sha256, prepare_cache, run_batch
 
 HERE = Path(__file__).resolve().parent
 NB = HERE / "notebooks"
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.timeout(300)
 
 
 class _DatasetDouble:
-    """Stands in for kinerja.dataset.Dataset until the loader exists (same three calls)."""
+    """Stands in for kinerja.data.dataset.Dataset until the loader exists (same three calls)."""
 
     def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
         self.tables = tables
@@ -54,7 +54,7 @@ class _DatasetDouble:
 
 def _real_loader_works() -> bool:
     try:
-        from kinerja.dataset import load
+        from kinerja.data.dataset import load
 
         return load(DATA).get("opd") is not None
     except Exception:
@@ -63,7 +63,7 @@ def _real_loader_works() -> bool:
 
 @pytest.fixture(autouse=True)
 def loader(monkeypatch):
-    """Use kinerja.dataset when it can load the fixture data, else the double."""
+    """Use kinerja.data.dataset when it can load the fixture data, else the double."""
     if _real_loader_works():
         return "real"
     monkeypatch.setattr(
@@ -325,7 +325,7 @@ def test_sigint_to_cli_process_stops_cleanly(tmp_path, params_dir):
     script = tmp_path / "runner.py"
     script.write_text(
         "import sys\n"
-        "from kinerja import batch\n"
+        "from kinerja.run import batch\n"
         f"sys.path.insert(0, {str(HERE)!r})\n"
         "import test_batch as tb\n"
         "if not tb._real_loader_works():\n"
@@ -398,8 +398,8 @@ def test_dask_local_cluster(tmp_path, params_dir):
 
 
 def test_rekap_step_is_gated_and_reported(tmp_path, monkeypatch):
-    from kinerja import rekap
-    from kinerja.params import default_params_dir
+    from kinerja.domain.params import default_params_dir
+    from kinerja.report import rekap
 
     out = tmp_path / "out"
     out.mkdir()
@@ -427,8 +427,8 @@ def test_rekap_step_is_gated_and_reported(tmp_path, monkeypatch):
 
 
 def test_html_outputs_pass_the_gate_before_writing(tmp_path):
-    from kinerja.export import export_html
-    from kinerja.privacy import PersonalDataLeak
+    from kinerja.protect import PersonalDataLeak
+    from kinerja.report.export import export_html
 
     out = tmp_path / "out"
     out.mkdir()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kinerja import batch
+from kinerja.run import batch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,7 +58,7 @@ def test_parent_steps_import_neither_nbformat_nor_nbconvert(tmp_path):
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from kinerja import batch\n"
+        "from kinerja.run import batch\n"
         f"batch._check_notebook(Path({str(ROOT / 'notebooks' / 'laporan_opd.ipynb')!r}))\n"
         f"batch.atomic_write_text(Path({str(tmp_path / 'm.json')!r}), '{{}}')\n"
         "print('nbformat' in sys.modules, 'nbconvert' in sys.modules)\n"

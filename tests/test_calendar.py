@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinerja import calendar as calmod
-from kinerja.calendar import (
+from kinerja.domain import calendar as calmod
+from kinerja.domain.calendar import (
     WorkCalendar,
     build_holiday_table,
     calendars_for_opd,

@@ -1,4 +1,4 @@
-"""kinerja.charts draws bars and lines with matplotlib directly: same geometry and colours as
+"""kinerja.report.charts draws bars and lines with matplotlib directly: same geometry and colours as
 seaborn's barplot/lineplot (which the charts used before), without importing seaborn."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from kinerja import charts
+from kinerja.report import charts
 
 
 def _ax():
@@ -160,7 +160,7 @@ def test_lines_match_seaborn():
 def test_bar_and_line_charts_do_not_import_seaborn():
     code = (
         "import sys, pandas as pd\n"
-        "from kinerja import charts\n"
+        "from kinerja.report import charts\n"
         "df = pd.DataFrame({'k': ['a', 'b'], 'v': [1.0, 2.0], 'b': pd.to_datetime(['2025-01-01', '2025-02-01'])})\n"
         "c = charts.bar_chart(df, category='k', value='v', title='Judul', value_label='Nilai', source='uji')\n"
         "l = charts.line_chart(df, x='b', y='v', title='Judul', y_label='Nilai', source='uji')\n"

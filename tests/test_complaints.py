@@ -3,8 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kinerja.calendar import load_calendar
-from kinerja.complaints import (
+from kinerja.domain.calendar import load_calendar
+from kinerja.metrics.complaints import (
     ComplaintDeadlines,
     complaint_summary,
     complaint_times,

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja.calendar import load_calendar
-from kinerja.complaints import complaint_times
+from kinerja.domain.calendar import load_calendar
+from kinerja.metrics.complaints import complaint_times
 
 
 def test_working_days_use_each_opds_calendar():

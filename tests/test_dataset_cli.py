@@ -14,8 +14,8 @@ from fixtures.builders import valid_tables, write_folder
 
 import kinerja
 from kinerja.cli import main
-from kinerja.dataset import Dataset, load
-from kinerja.io import read_table_file
+from kinerja.data.dataset import Dataset, load
+from kinerja.data.io import read_table_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

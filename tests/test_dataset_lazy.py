@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from fixtures.builders import write_folder
 
-from kinerja.dataset import Dataset, LazyTables, load
+from kinerja.data.dataset import Dataset, LazyTables, load
 
 
 @pytest.fixture
@@ -43,17 +43,17 @@ def test_lazy_cache_reads_a_table_only_when_asked_and_equals_the_eager_one(cache
 
 
 def test_reading_a_cache_does_not_import_the_validator(cache):
-    """pandera (kinerja.validation) is only needed to load a raw folder, not to read a cache."""
+    """pandera (kinerja.data.validation) is only needed to load a raw folder, not to read a cache."""
     _ds, folder = cache
     code = (
         "import sys\n"
-        "from kinerja.dataset import Dataset\n"
+        "from kinerja.data.dataset import Dataset\n"
         f"d = Dataset.from_cache({str(folder)!r}, lazy=True)\n"
         "d.tables['pegawai']\n"
-        "print('kinerja.validation' in sys.modules, 'pandera' in sys.modules)\n"
+        "print('kinerja.data.validation' in sys.modules, 'pandera' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
-    from kinerja import dataset
+    from kinerja.data import dataset
 
     assert "_alasan" in dataset.QUARANTINE_COLUMNS  # still re-exported

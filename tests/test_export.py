@@ -1,4 +1,4 @@
-"""Tests of kinerja.export: offline, code-free HTML and slides."""
+"""Tests of kinerja.report.export: offline, code-free HTML and slides."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kinerja import export
+from kinerja.report import export
 
 pytestmark = pytest.mark.timeout(120)
 PNG = base64.b64decode(

@@ -7,13 +7,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kinerja.followup import (
+from kinerja.metrics.followup import (
     PROGRAM_USULAN,
     followup_status,
     mentoring_candidates,
     overdue_items,
 )
-from kinerja.skp import assess_skp
+from kinerja.metrics.skp import assess_skp
 
 ATAS, SESUAI, BAWAH = "Di Atas Ekspektasi", "Sesuai Ekspektasi", "Di Bawah Ekspektasi"
 RATING = pd.CategoricalDtype([ATAS, SESUAI, BAWAH])

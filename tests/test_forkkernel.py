@@ -1,4 +1,4 @@
-"""Kernels forked from a pre-imported worker (kinerja.forkkernel): fresh, isolated, killable.
+"""Kernels forked from a pre-imported worker (kinerja.run.forkkernel): fresh, isolated, killable.
 
 Each scenario runs in its own Python process (the "worker"), because forking the pytest process
 itself would copy pytest's state into the kernels.
@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kinerja import forkkernel
+from kinerja.run import forkkernel
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork tidak tersedia")
 
@@ -30,7 +30,7 @@ state = {
     "ppid": os.getppid(),
     "pgid": os.getpgid(0),
     "cwd": os.getcwd(),
-    "report_preloaded": "kinerja.report" in sys.modules,
+    "report_preloaded": "kinerja.report.core" in sys.modules,
     "leak": globals().get("LEAK", "tidak ada"),
     "backend": plt.get_backend(),
     "stdin_tty": os.isatty(0),
@@ -60,8 +60,8 @@ def _worker(script: str, tmp_path: Path, timeout: float = 240, *, papermill: boo
         """
         import json, os, sys
         sys.path.insert(0, {root!r})
-        from kinerja import forkkernel
-        FORK = "kinerja.forkkernel.ForkingKernelManager"
+        from kinerja.run import forkkernel
+        FORK = "kinerja.run.forkkernel.ForkingKernelManager"
         """
     ).format(root=str(ROOT))
     if papermill:
@@ -105,7 +105,7 @@ def test_kernels_are_forked_fresh_and_isolated(tmp_path: Path) -> None:
         tmp_path,
     )
     first, second = _probe(tmp_path / "out1.ipynb"), _probe(tmp_path / "out2.ipynb")
-    assert "kinerja.report" in res["preloaded"]
+    assert "kinerja.report.core" in res["preloaded"]
     for state in (first, second):
         assert state["ppid"] == res["pid"]  # forked by the worker, not started by a launcher
         assert state["pid"] != res["pid"]

@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja.assumptions import (
+from kinerja.domain.assumptions import (
     ASSUMPTIONS,
     assumption_note,
     assumptions_table,
     get_assumption,
 )
-from kinerja.formatting import (
+from kinerja.report.formatting import (
     LABELS,
     MISSING,
     fmt_date,

@@ -1,4 +1,4 @@
-"""Form machinery of kinerja.forms, tested with tiny section builders (no kernel, no browser)."""
+"""Form machinery of kinerja.serve.forms, tested with tiny section builders (no kernel, no browser)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from IPython.display import HTML
 
-from kinerja import forms
-from kinerja.forms import Form, FormDef, FormOptions, Section, Selection, parse_query
+from kinerja.serve import forms
+from kinerja.serve.forms import Form, FormDef, FormOptions, Section, Selection, parse_query
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Rendered-section cache of kinerja.forms: disk round trip, keys, Form lookup order, pre-render.
+"""Rendered-section cache of kinerja.serve.forms: disk round trip, keys, Form lookup order, pre-render.
 
 Tiny builders and a stand-in data object (no kernel, no browser); one test renders the real
 report sections of a small generated sample and checks that a stored selection shows exactly
@@ -17,8 +17,8 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from kinerja import forms
-from kinerja.forms import Form, FormDef, FormOptions, RenderCache, Section, Selection
+from kinerja.serve import forms
+from kinerja.serve.forms import Form, FormDef, FormOptions, RenderCache, Section, Selection
 
 
 class FakeDataset:
@@ -36,7 +36,7 @@ class FakeData:
         self.today = pd.Timestamp(today or "2026-01-05")
 
     def periode(self, periode):
-        from kinerja.period import Periode
+        from kinerja.domain.period import Periode
 
         return Periode.parse(periode or self.params["periode"])
 
@@ -239,8 +239,9 @@ def test_prerender_one_stores_what_the_form_then_shows(tmp_path, data):
 
 def test_prerendered_report_sections_equal_the_live_ones(tmp_path, monkeypatch):
     """The real per-OPD sections of a small sample: disk copy == what the builders draw."""
-    from kinerja import report, sample
-    from kinerja.dataset import load
+    from kinerja.data import sample
+    from kinerja.data.dataset import load
+    from kinerja.report import core as report
 
     folder = tmp_path / "data"
     sample.generate(folder, scale=0.02)

@@ -29,12 +29,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-dataset = pytest.importorskip("kinerja.dataset")
+dataset = pytest.importorskip("kinerja.data.dataset")
 load = dataset.load
 DataFolderError = dataset.DataFolderError
 
 # The contract's columns (data-contract.md) with the kind of value each holds; written here, not
-# imported from kinerja.schema, so the test does not follow the implementation.
+# imported from kinerja.domain.schema, so the test does not follow the implementation.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
     "opd": [
         ("kode_opd", "kode"),

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja.impact import ASUMSI_DID, detect_training_waves, training_impact
+from kinerja.metrics.impact import ASUMSI_DID, detect_training_waves, training_impact
 
 
 def _requests(effect: float, seed: int, n: int = 300) -> pd.DataFrame:

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from fixtures.builders import NIP_C_NORM, valid_tables, write_csv, write_folder
 
-from kinerja.dataset import DataFolderError, load
-from kinerja.io import UnreadableFileError, read_table_file, sniff_delimiter
+from kinerja.data.dataset import DataFolderError, load
+from kinerja.data.io import UnreadableFileError, read_table_file, sniff_delimiter
 
 HEADER = "kode_opd;nama_opd;jenis_opd"
 

@@ -1,4 +1,4 @@
-"""Tests of kinerja.jupyter_patch (no timings here: see bench/bench_stalls.py)."""
+"""Tests of kinerja.compat.jupyter_client (no timings here: see bench/bench_stalls.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from queue import Empty
 
 import pytest
 
-from kinerja import jupyter_patch
+from kinerja.compat import jupyter_client as jupyter_patch
 
 NB = Path(__file__).resolve().parent / "notebooks"
 pytestmark = pytest.mark.timeout(120)

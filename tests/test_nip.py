@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kinerja.nip import (
+from kinerja.domain.nip import (
     is_valid_nip,
     nip_problems,
     nip_warnings,

@@ -2,7 +2,7 @@
 
 Each notebook is executed with Papermill (finite ``execution_timeout``) on a small generated
 sample; the test then checks the key content of its outputs against ``kinerja`` itself (the OPD
-name, the IKM as computed by :mod:`kinerja.survey`, the suppressed-cell summary the batch reads).
+name, the IKM as computed by :mod:`kinerja.metrics.survey`, the suppressed-cell summary the batch reads).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kinerja.formatting import fmt_number
+from kinerja.report.formatting import fmt_number
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-SUMMARY_MIME = "application/vnd.kinerja.privacy+json"
+SUMMARY_MIME = "application/vnd.kinerja.protect+json"
 SCALE = 0.1
 PERIODE = "2025"
 TIMEOUT = 600  # per cell, seconds: a stalled kernel fails the test instead of hanging it
@@ -59,7 +59,7 @@ def test_notebook_is_stripped_and_parameterised(name):
     # a few cells that call kinerja, no business logic
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert len(code) == 2
-    assert "kinerja.report" in code[1].source
+    assert "kinerja.report.core" in code[1].source
     # Indonesian markdown heading
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
 
@@ -70,8 +70,8 @@ def test_notebook_is_stripped_and_parameterised(name):
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """A generated data folder and its prepared cache (as the batch writes it)."""
-    from kinerja.dataset import load
-    from kinerja.sample import generate
+    from kinerja.data.dataset import load
+    from kinerja.data.sample import generate
 
     base = tmp_path_factory.mktemp("nb")
     folder = base / "data"
@@ -86,7 +86,7 @@ def _execute(name: str, out_dir: Path, parameters: dict, env_cache: Path, monkey
     import papermill as pm
 
     try:
-        from kinerja import jupyter_patch
+        from kinerja.compat import jupyter_client as jupyter_patch
     except ImportError:  # pragma: no cover - the batch helper ships it
         jupyter_patch = None
     if jupyter_patch is not None:
@@ -121,14 +121,14 @@ def _outputs(nb) -> tuple[str, list[dict]]:
 
 
 def _ikm(sample, kode: str) -> str:
-    from kinerja.survey import ikm_table
+    from kinerja.metrics.survey import ikm_table
 
     t = ikm_table(sample["dataset"].tables["skm"], by=("kode_opd",), periode=PERIODE)
     return fmt_number(t.loc[t["kode_opd"] == kode, "ikm"].iloc[0], 2)
 
 
 def _gate(sample):
-    from kinerja.privacy import PersonalDataGate
+    from kinerja.protect import PersonalDataGate
 
     return PersonalDataGate.from_pegawai(sample["dataset"].tables["pegawai"])
 

@@ -1,4 +1,4 @@
-"""Tests of kinerja.params: default.yaml, per-OPD YAML, validation of hostile values."""
+"""Tests of kinerja.domain.params: default.yaml, per-OPD YAML, validation of hostile values."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from kinerja import params as P
-from kinerja.params import ParameterError
+from kinerja.domain import params as P
+from kinerja.domain.params import ParameterError
 
 ROOT = Path(__file__).resolve().parent.parent
 OPD = pd.DataFrame(
@@ -151,7 +151,7 @@ def test_generate_refuses_hostile_codes_in_table(tmp_path):
 
 
 def test_cli_params(tmp_path):
-    pytest.importorskip("kinerja.dataset")
+    pytest.importorskip("kinerja.data.dataset")
     from kinerja.cli import build_parser
 
     data = Path(__file__).resolve().parent / "notebooks" / "data"

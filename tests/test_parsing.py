@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja.parsing import (
+from kinerja.data.parsing import (
     parse_datetime,
     parse_integer,
     parse_number,
     parse_time_or_datetime,
     text_of,
 )
-from kinerja.schema import (
+from kinerja.domain.schema import (
     PREDIKAT_MATRIX,
     RATINGS,
     SKM_ELEMENTS,

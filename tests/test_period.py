@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kinerja.period import Periode, filter_period
+from kinerja.domain.period import Periode, filter_period
 
 
 @pytest.mark.parametrize(

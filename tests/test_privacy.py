@@ -1,4 +1,4 @@
-"""Tests of kinerja.privacy (issue 6, items 1-5) and of the planted-trap builders."""
+"""Tests of kinerja.protect (issue 6, items 1-5) and of the planted-trap builders."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinerja import privacy as pv
-from kinerja.privacy import (
+from kinerja import protect as pv
+from kinerja.protect import (
     AUDIENCES,
     SUPPRESSION_FOOTNOTE,
     ForbiddenColumnsError,
@@ -569,7 +569,7 @@ def test_plant_all_adds_the_traps(trapped):
     assert temuan.str.contains(traps.leaked_name, regex=False).any()
     # every NIP written is a valid NIP PNS (reference §5.1) and unique
     assert peg["nip"].str.fullmatch(r"\d{8}\d{6}[12]\d{3}").all() and peg["nip"].is_unique
-    assert all(pv._nip_shaped(n) for n in peg["nip"])
+    assert all(pv.privacy._nip_shaped(n) for n in peg["nip"])
 
 
 def test_builders_keep_semicolon_csv_and_bom(tmp_path):
@@ -619,11 +619,12 @@ def test_traps_are_caught_by_the_privacy_functions(trapped):
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("kinerja.dataset") is None, reason="kinerja.dataset belum ada"
+    importlib.util.find_spec("kinerja.data.dataset") is None,
+    reason="kinerja.data.dataset belum ada",
 )
 def test_planted_rows_are_accepted_by_the_loader(trapped, tmp_path):
     """The traps must be *valid* rows, or they would never reach an output to be tested."""
-    from kinerja.dataset import load
+    from kinerja.data.dataset import load
 
     folder, traps = trapped
     ds = load(folder, quarantine_dir=tmp_path / "karantina")
@@ -647,12 +648,13 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("kinerja.assumptions") is None, reason="kinerja.assumptions belum ada"
+    importlib.util.find_spec("kinerja.domain.assumptions") is None,
+    reason="kinerja.domain.assumptions belum ada",
 )
 def test_assumptions_register_is_documented():
-    """Every id of kinerja.assumptions.ASSUMPTIONS has a section in docs/asumsi.md that states
+    """Every id of kinerja.domain.assumptions.ASSUMPTIONS has a section in docs/asumsi.md that states
     the same confidence and the same place of use."""
-    from kinerja.assumptions import ASSUMPTIONS
+    from kinerja.domain.assumptions import ASSUMPTIONS
 
     text = (DOCS / "asumsi.md").read_text(encoding="utf-8")
     sections = {}

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from kinerja.cli import main
-from kinerja.dataset import load
-from kinerja.rekap import TABLE_COLUMNS, rekap_tables, write_rekap
-from kinerja.report import ReportData
+from kinerja.data.dataset import load
+from kinerja.report.core import ReportData
+from kinerja.report.rekap import TABLE_COLUMNS, rekap_tables, write_rekap
 
 PERIODE = "2025"
 
@@ -38,7 +38,7 @@ def test_every_table_has_its_keys_and_no_personal_columns(tables, data) -> None:
 
 
 def test_ikm_equals_the_survey_function(tables, data) -> None:
-    from kinerja.survey import ikm_table
+    from kinerja.metrics.survey import ikm_table
 
     direct = ikm_table(data.table("skm"), by=("kode_opd",), periode=PERIODE)
     merged = tables["ikm"].merge(direct, on="kode_opd", suffixes=("", "_direct"))
@@ -52,7 +52,7 @@ def test_ikm_equals_the_survey_function(tables, data) -> None:
 
 
 def test_service_counts_add_up_to_the_requests_of_the_period(tables, data) -> None:
-    from kinerja.period import Periode
+    from kinerja.domain.period import Periode
 
     log = data.table("layanan")
     first = log.groupby("id_permohonan")["mulai"].min()

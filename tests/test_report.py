@@ -1,4 +1,4 @@
-"""Tests of the presentation layer (kinerja.report, kinerja.charts) on a small generated sample."""
+"""Tests of the presentation layer (kinerja.report.core, kinerja.report.charts) on a small generated sample."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from kinerja import report
-from kinerja.charts import Chart, bar_chart, id_formatter, line_chart
-from kinerja.formatting import fmt_number
-from kinerja.period import Periode
-from kinerja.privacy import ForbiddenColumnsError, PersonalDataGate
+from kinerja.domain.period import Periode
+from kinerja.protect import ForbiddenColumnsError, PersonalDataGate
+from kinerja.report import core as report
+from kinerja.report.charts import Chart, bar_chart, id_formatter, line_chart
+from kinerja.report.formatting import fmt_number
 
 PERIODE = "2025"
 SCALE = 0.1  # small sample: about 500 ASN, 35 OPD, 30 k service events
@@ -20,8 +20,8 @@ SCALE = 0.1  # small sample: about 500 ASN, 35 OPD, 30 k service events
 
 @pytest.fixture(scope="module")
 def sample_dataset(tmp_path_factory):
-    from kinerja.dataset import load
-    from kinerja.sample import generate
+    from kinerja.data.dataset import load
+    from kinerja.data.sample import generate
 
     folder = tmp_path_factory.mktemp("sampel")
     generate(folder, scale=SCALE, year=2025)
@@ -180,7 +180,7 @@ def data(sample_dataset) -> report.ReportData:
 
 
 def test_section_ikm_shows_the_value_of_kinerja_survey(data):
-    from kinerja.survey import ikm_table
+    from kinerja.metrics.survey import ikm_table
 
     expected = ikm_table(data.table("skm"), by=("kode_opd",), periode=PERIODE)
     row = expected.loc[expected["kode_opd"] == "DPMPTSP"].iloc[0]
@@ -290,7 +290,7 @@ def test_metrics_are_computed_once_per_period(data, monkeypatch):
 
 
 def test_form_definitions_build_every_section(data):
-    from kinerja.forms import Selection
+    from kinerja.serve.forms import Selection
 
     defs = report.form_definitions()
     assert set(defs) == {"laporan_opd", "penjelajah_hambatan", "ringkasan_kota"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja import report
+from kinerja.report import core as report
 
 PERIODE = "2025"
 TODAY = "2026-01-15"
@@ -13,8 +13,8 @@ LARGE = {"laporan_kinerja", "layanan", "skm", "pengaduan", "penilaian_skp", "pel
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):
-    from kinerja.dataset import load
-    from kinerja.sample import generate
+    from kinerja.data.dataset import load
+    from kinerja.data.sample import generate
 
     folder = tmp_path_factory.mktemp("sampel")
     generate(folder, scale=0.05, year=2025)

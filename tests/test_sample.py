@@ -1,4 +1,4 @@
-"""Tests of the synthetic sample data generator (kinerja.sample)."""
+"""Tests of the synthetic sample data generator (kinerja.data.sample)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja import sample
 from kinerja.cli import main as cli_main
+from kinerja.data import sample
 
 SCALE = 0.05
 CONTRACT = {
@@ -180,7 +180,7 @@ def test_nip_valid_unique_and_consistent(tables):
     ni = peg.loc[pppk, "nip"]
     assert ni.str.fullmatch(r"\d{8}(\d{4})2[1-9][12]\d{3}").all()
     assert (ni.str[8:12].astype(int) >= birth[pppk].dt.year + 18).all()
-    nip_mod = pytest.importorskip("kinerja.nip")
+    nip_mod = pytest.importorskip("kinerja.domain.nip")
     assert all(nip_mod.is_valid_nip(x, "PNS") for x in pns["nip"])
     assert all(nip_mod.is_valid_nip(x, "PPPK") for x in ni)
 
@@ -437,7 +437,7 @@ def test_other_year_has_its_own_calendar(tmp_path):
 
 
 def test_loader_quarantines_nothing(folder, tmp_path):
-    dataset = pytest.importorskip("kinerja.dataset")
+    dataset = pytest.importorskip("kinerja.data.dataset")
     ds = dataset.load(folder, quarantine_dir=tmp_path / "karantina")
     summary = ds.summary
     assert set(summary["table"]) == set(CONTRACT)

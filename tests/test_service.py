@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja.calendar import load_calendar
-from kinerja.service import (
+from kinerja.domain.calendar import load_calendar
+from kinerja.metrics.service import (
     ARROW,
     backlog,
     bottleneck_stages,

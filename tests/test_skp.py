@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kinerja.schema import PREDIKAT, PREDIKAT_MATRIX
-from kinerja.skp import (
+from kinerja.domain.schema import PREDIKAT, PREDIKAT_MATRIX
+from kinerja.metrics.skp import (
     CurveRules,
     assess_skp,
     curve_warnings,
@@ -55,7 +55,7 @@ def make_penilaian(pairs, *, periode="2026", predikat=None, nips=None):
 def test_nine_cells_golden(hasil, perilaku, expected):
     got = predikat_from_ratings(pd.Series([hasil]), pd.Series([perilaku]))
     assert got.iloc[0] == expected
-    assert PREDIKAT_MATRIX[(hasil, perilaku)] == expected  # one matrix, in kinerja.schema
+    assert PREDIKAT_MATRIX[(hasil, perilaku)] == expected  # one matrix, in kinerja.domain.schema
 
 
 def test_ratings_case_insensitive_and_na():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kinerja.survey import (
+from kinerja.metrics.survey import (
     SKM_ELEMENTS,
     classify_ikm,
     classify_ikm_series,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kinerja.training import (
+from kinerja.metrics.training import (
     MENIT_PER_JP,
     classify_bentuk,
     jp_per_pegawai,

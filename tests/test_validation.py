@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from fixtures.builders import NIP_B, NIP_PPPK, valid_tables, write_csv, write_folder
 
-from kinerja.dataset import DataFolderError, load
+from kinerja.data.dataset import DataFolderError, load
 
 NIP_QPEG = "198001012005011001"  # valid NIP, but its pegawai row is quarantined (jenis_jabatan)
 UNKNOWN_NIP = "199001012015011001"

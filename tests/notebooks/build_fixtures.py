@@ -45,7 +45,7 @@ cache_files = sorted(p.name for p in Path(cache_dir).glob("*")) if cache_dir els
 display(Markdown(f"Laporan **{kode_opd}** periode {periode} ({audience}); cache: {len(cache_files)} berkas"))
 display(HTML("<table><tr><th>unsur</th><th>nilai</th></tr><tr><td>waktu</td><td>3,21</td></tr></table>"))
 # what the privacy layer reports: number of suppressed cells of this report
-display({"application/vnd.kinerja.privacy+json": {"suppressed_cells": 2}}, raw=True)
+display({"application/vnd.kinerja.protect+json": {"suppressed_cells": 2}}, raw=True)
 """
 
 DISPATCH = """\

@@ -1,0 +1,249 @@
+"""Indonesian (id-ID) display formatting, in one place.
+
+Numbers use ``.`` for thousands and ``,`` for decimals (``1.234,56``), dates use Indonesian month
+names (``28 November 2026``). Formatting goes through :mod:`babel` with the ``id_ID`` locale.
+
+Conventions
+-----------
+- Rounding for display is **half-up** (``0,125 -> 0,13``), the same rule as the metrics
+  (:mod:`kinerja.metrics.survey`), so a displayed IKM always equals the computed one. The value is taken
+  through its shortest decimal representation first, so a float such as ``88.305`` (stored as
+  ``88.30499999...``) shows ``88,31`` as written.
+- :func:`fmt_percent` takes values **in percent units** (``87.5 -> "87,5%"``), because every
+  ``persen_*`` column in kinerja is already in percent (0..100). A share 0..1 must be multiplied
+  by 100 first.
+- Missing values (``None``, ``NaN``, ``pd.NA``, ``NaT``) show as an en dash ``"–"``.
+
+These functions are for presentation only; metric modules never call them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "id_ID"
+MISSING = "–"
+
+__all__ = [
+    "LABELS",
+    "LOCALE",
+    "MISSING",
+    "fmt_date",
+    "fmt_int",
+    "fmt_month",
+    "fmt_number",
+    "fmt_percent",
+    "label_columns",
+]
+
+
+def _is_missing(x: Any) -> bool:
+    if x is None or x is pd.NA or x is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _to_decimal(x: Any) -> Decimal:
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, bool):
+        raise TypeError("Nilai boolean tidak dapat diformat sebagai angka")
+    try:
+        # repr of a float is its shortest round-tripping decimal: 88.305 -> "88.305".
+        if isinstance(x, numbers.Integral):
+            return Decimal(int(x))
+        return Decimal(repr(float(x)))
+    except (TypeError, ValueError, InvalidOperation) as exc:
+        raise TypeError(f"Nilai bukan angka: {x!r}") from exc
+
+
+def _quantize(x: Any, decimals: int) -> Decimal:
+    if decimals < 0:
+        raise ValueError(f"Jumlah desimal tidak boleh negatif: {decimals}")
+    q = Decimal(1).scaleb(-decimals)
+    d = _to_decimal(x).quantize(q, rounding=ROUND_HALF_UP)
+    return abs(d) if d == 0 else d  # never print "-0,00"
+
+
+def fmt_number(x: Any, decimals: int = 2) -> str:
+    """Format a number id-ID with exactly ``decimals`` decimals: ``1234.565 -> "1.234,57"``."""
+    if _is_missing(x):
+        return MISSING
+    if isinstance(x, float) and math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    d = _quantize(x, decimals)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(d, format=pattern, locale=LOCALE, decimal_quantization=True)
+
+
+def fmt_int(x: Any) -> str:
+    """Format a whole number id-ID: ``4512 -> "4.512"`` (half-up when given a fraction)."""
+    return fmt_number(x, decimals=0)
+
+
+def fmt_percent(x: Any, decimals: int = 1) -> str:
+    """Format a value **in percent units**: ``87.5 -> "87,5%"``, ``100 -> "100,0%"``.
+
+    Parameters
+    ----------
+    x : number
+        Percent (0..100), not a share 0..1: every ``persen_*`` column in kinerja is in percent.
+    decimals : int, default 1
+    """
+    if _is_missing(x):
+        return MISSING
+    return fmt_number(x, decimals=decimals) + "%"
+
+
+def _to_date(d: Any) -> _dt.date:
+    if isinstance(d, pd.Timestamp):
+        return d.date()
+    if isinstance(d, _dt.datetime):
+        return d.date()
+    if isinstance(d, _dt.date):
+        return d
+    if isinstance(d, str):
+        return pd.Timestamp(d).date()
+    try:
+        return pd.Timestamp(d).date()
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"Nilai bukan tanggal: {d!r}") from exc
+
+
+def fmt_date(d: Any) -> str:
+    """Format a date in Indonesian: ``2026-11-28 -> "28 November 2026"``."""
+    if _is_missing(d):
+        return MISSING
+    return format_date(_to_date(d), "d MMMM y", locale=LOCALE)
+
+
+def fmt_month(d: Any) -> str:
+    """Format the month of a date in Indonesian: ``2026-11-28 -> "November 2026"``."""
+    if _is_missing(d):
+        return MISSING
+    return format_date(_to_date(d), "MMMM y", locale=LOCALE)
+
+
+#: Indonesian display labels for the column keys kinerja produces.
+LABELS: dict[str, str] = {
+    # identities and groups
+    "kode_opd": "Kode OPD",
+    "nama_opd": "Perangkat daerah",
+    "singkatan": "Singkatan",
+    "jenis_layanan": "Jenis layanan",
+    "periode": "Periode",
+    "tahun": "Tahun",
+    "bulan": "Bulan",
+    "nip": "NIP",
+    "nama": "Nama",
+    "jabatan": "Jabatan",
+    "jenis_jabatan": "Jenis jabatan",
+    "status_kepegawaian": "Status kepegawaian",
+    "catatan": "Catatan",
+    "metode": "Metode SKM",
+    # IKM
+    "n_responden": "Jumlah responden",
+    "ikm": "IKM",
+    "ikm_skala4": "IKM (skala 1–4)",
+    "mutu": "Mutu pelayanan",
+    "kinerja_unit": "Kinerja unit pelayanan",
+    "bobot": "Bobot unsur",
+    "unsur": "Unsur",
+    "label": "Unsur pelayanan",
+    "n_jawaban": "Jumlah jawaban",
+    "nrr": "NRR",
+    "nrr_tertimbang": "NRR tertimbang",
+    "peringkat": "Peringkat (1 = terlemah)",
+    "nrr_persyaratan": "NRR Persyaratan",
+    "nrr_prosedur": "NRR Prosedur",
+    "nrr_waktu": "NRR Waktu penyelesaian",
+    "nrr_biaya": "NRR Biaya/tarif",
+    "nrr_produk": "NRR Produk layanan",
+    "nrr_kompetensi": "NRR Kompetensi pelaksana",
+    "nrr_perilaku": "NRR Perilaku pelaksana",
+    "nrr_pengaduan": "NRR Penanganan pengaduan",
+    "nrr_sarana": "NRR Sarana prasarana",
+    "populasi": "Populasi (penerima layanan)",
+    "n_minimum": "Sampel minimum (Krejcie–Morgan)",
+    "sampel_memadai": "Sampel memadai",
+    "dipakai_untuk_ikm": "Dipakai untuk IKM",
+    # SKP
+    "rating_hasil_kerja": "Rating hasil kerja",
+    "rating_perilaku": "Rating perilaku kerja",
+    "predikat": "Predikat",
+    "predikat_matriks": "Predikat menurut matriks",
+    "predikat_cocok": "Predikat cocok",
+    "predikat_organisasi": "Predikat organisasi",
+    "jumlah": "Jumlah",
+    "persen": "%",
+    "aturan": "Aturan",
+    "pesan": "Pesan",
+    "nilai": "Nilai",
+    "pita_dugaan": "Pita dugaan",
+    # service and complaints (other modules)
+    "n_permohonan": "Jumlah permohonan",
+    "persen_tepat_waktu": "% tepat waktu",
+    "median_hari_kerja": "Median hari kerja",
+    "p90_hari_kerja": "P90 hari kerja",
+    "tahap_hambatan": "Tahap hambatan",
+    "tahap": "Tahap",
+    "kategori": "Kategori",
+    "kanal": "Kanal",
+    "n_pengaduan": "Jumlah pengaduan",
+    "persen_ditanggapi_tepat_waktu": "% ditanggapi tepat waktu",
+    # training
+    "n_pegawai": "Jumlah pegawai",
+    "n_pelatihan": "Jumlah pelatihan",
+    "jp": "JP",
+    "memenuhi_target": "Memenuhi target JP",
+    "kekurangan_jp": "Kekurangan JP",
+    "n_memenuhi": "Jumlah memenuhi 20 JP",
+    "persen_memenuhi_20jp": "% memenuhi 20 JP",
+    "median_jp": "Median JP",
+    "jenis": "Jenis pelatihan",
+    "bentuk": "Bentuk pelatihan",
+    "bentuk_diturunkan": "Bentuk diturunkan dari jenis",
+    # follow-up
+    "id_tindak_lanjut": "ID tindak lanjut",
+    "temuan": "Temuan",
+    "rekomendasi": "Rekomendasi",
+    "tenggat": "Tenggat",
+    "status": "Status",
+    "tanggal_selesai": "Tanggal selesai",
+    "hari_terlambat": "Terlambat (hari kalender)",
+    "program_usulan": "Usulan program",
+    "n_total": "Jumlah tindak lanjut",
+    "n_direncanakan": "Direncanakan",
+    "n_berjalan": "Berjalan",
+    "n_selesai": "Selesai",
+    "n_terlambat": "Terlambat",
+    "n_selesai_terlambat": "Selesai terlambat",
+    # assumptions register
+    "id": "ID",
+    "text": "Asumsi",
+    "reference": "Rujukan",
+    "confidence": "Keyakinan",
+    "used_in": "Dipakai di",
+    "default": "Bawaan",
+    "how_to_change": "Cara mengubah",
+}
+
+
+def label_columns(df: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Return a copy of ``df`` with column keys replaced by Indonesian display labels.
+
+    Keys without a label are kept as they are. ``labels`` adds to / overrides :data:`LABELS`.
+    """
+    mapping = {**LABELS, **(labels or {})}
+    return df.rename(columns=lambda c: mapping.get(c, c) if isinstance(c, str) else c)

@@ -1,0 +1,454 @@
+"""``kinerja app``: serve the notebooks as Indonesian forms with Voila, safely.
+
+What the launcher does, in order:
+
+1. finds the data folder (``--data``; default the sample ``data/sampel``, generated on first
+   use) and the prepared data cache shared with ``kinerja batch`` (``reports/_cache/<key>``): the
+   batch's cache is reused when its input hashes match the folder, otherwise the data is loaded
+   once (``kinerja.load``) and saved (``Dataset.save_cache``) -- see :func:`prepare_cache`;
+2. copies only the form notebooks (:data:`FORM_NOTEBOOKS`) into a private folder that Voila
+   serves as ``root_dir`` -- the internal register and any other file stay unreachable;
+3. writes the Voila configuration (:func:`voila_config`) as ``voila.json`` into a private
+   temporary folder and points Voila's ``config_file_paths`` at that folder only, so a stray
+   ``voila.json`` in the working directory or in Jupyter's config path cannot loosen it;
+4. applies :func:`kinerja.compat.jupyter_client.apply` (the stall fix, toolchain trap 1) in this process,
+   which is the Voila server process, and runs Voila in-process;
+5. once the server listens, starts the background pre-render (:func:`start_prerender`): two
+   worker processes at lower priority render every OPD of the default period into
+   ``<out>/_formulir/<cache key>`` (``KINERJA_FORM_CACHE`` for the kernels), so an OPD change
+   shows stored sections instead of drawing ~8 charts. ``KINERJA_APP_PRERENDER=0`` turns it off.
+
+The configuration keeps Voila's safe defaults and states them explicitly: listen on 127.0.0.1
+only, no port hopping, only the form notebooks served, sources stripped, tracebacks hidden, only
+images downloadable from ``/voila/files/`` (``.ipynb``, ``.py``, data files and hidden files
+refused), pre-heated kernels (one per notebook), idle kernels culled, and a finite cell timeout.
+Voila itself refuses execute requests from the browser (only comm and kernel-info messages pass).
+Every kernel inherits ``KINERJA_CACHE_DIR`` / ``KINERJA_DATA_DIR`` from this process, which is how
+the notebooks find the data when their ``cache_dir`` parameter is ``None``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import json
+import os
+import signal
+import socket
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from kinerja.serve.forms import ENV_CACHE_DIR, ENV_DATA_DIR, ENV_FORM_CACHE, ENV_PARAMS_DIR
+
+#: Repository root (``kinerja`` is installed in editable mode from it).
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+#: Same defaults as ``kinerja batch`` (relative to the working directory).
+DEFAULT_DATA = Path("data") / "sampel"
+DEFAULT_OUT = Path("reports")
+
+#: The notebooks served as forms. Only these are copied into the folder Voila serves:
+#: ``register_tindak_lanjut`` defaults to the internal audience (it lists people) and
+#: ``ikhtisar_data`` is no form, so neither may be reachable from a browser.
+FORM_NOTEBOOKS = ("laporan_opd.ipynb", "penjelajah_hambatan.ipynb", "ringkasan_kota.ipynb")
+
+#: Seconds one notebook cell may run in a Voila kernel before it is interrupted.
+CELL_TIMEOUT = 120
+#: Idle kernels (no browser connected) are shut down after this many seconds ...
+CULL_IDLE_TIMEOUT = 300
+#: ... checked this often.
+CULL_INTERVAL = 30
+#: Pre-heated kernels kept ready per notebook.
+POOL_SIZE = 1
+#: Seconds before a used pre-heated kernel is replaced.
+POOL_FILL_DELAY = 5.0
+
+#: Folder (inside the output folder, beside the batch's ``_cache``) of the rendered form
+#: sections (:class:`kinerja.serve.forms.RenderCache`), one sub-folder per prepared cache. Never
+#: inside the batch's cache folder: the batch checks that folder's files and would rebuild it.
+FORM_CACHE_DIR = "_formulir"
+#: Worker processes that pre-render the form sections in the background, and their niceness.
+PRERENDER_JOBS = 2
+PRERENDER_NICE = 10
+
+#: Only these files may be fetched from ``/voila/files/`` (Voila's default, kept).
+FILE_ALLOWLIST = [r".*\.(png|jpg|gif|svg)"]
+#: Never served even if allow-listed: notebooks, code, hidden files and folders, data files.
+FILE_DENYLIST = [
+    r".*\.(ipynb|py)",
+    r"(^|.*/)\..*",
+    r".*\.(csv|xlsx|xls|parquet|json|yaml|yml|txt|zip)",
+]
+
+# --------------------------------------------------------------------------------------------
+# Data cache
+
+
+def prepare_cache(
+    data_dir: str | os.PathLike[str],
+    *,
+    out_dir: str | os.PathLike[str] = DEFAULT_OUT,
+    log: Any = print,
+) -> Path:
+    """Return the prepared-cache folder for ``data_dir``, shared with ``kinerja batch``.
+
+    Uses :func:`kinerja.run.batch.prepare_cache` with the batch's output folder (default
+    ``reports``): the batch's cache under ``<out>/_cache/<key>`` is reused when its key (SHA-256
+    of the input files) and its file hashes match; otherwise the data is loaded once with
+    ``kinerja.load`` and written with ``Dataset.save_cache`` -- and the next batch reuses it.
+    """
+    from kinerja.run import batch
+
+    info = batch.prepare_cache(Path(data_dir), Path(out_dir))
+    if info.status == "dipakai ulang":
+        log(f"Memakai cache data yang sudah ada: {info.path}")
+    else:
+        extra = f" ({info.note})" if info.note else ""
+        log(f"Cache data {info.status}{extra}: {info.path}")
+    # the default period's metric tables, computed once, so a new kernel only filters and draws
+    from kinerja.domain.params import load_defaults
+
+    metrics = batch.warm_metrics(Path(info.path), str(load_defaults(None)["periode"]), None)
+    log(f"Metrik periode bawaan: {metrics['status']}")
+    return Path(info.path)
+
+
+def form_cache_dir(cache: Path) -> Path:
+    """The rendered-sections folder of the prepared cache ``<out>/_cache/<key>``:
+    ``<out>/_formulir/<key>``; folders of older caches are removed (as the batch keeps only its
+    current cache)."""
+    import shutil
+
+    root = cache.parent.parent / FORM_CACHE_DIR
+    target = root / cache.name
+    if root.is_dir():
+        for old in root.iterdir():
+            if old != target and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+# --------------------------------------------------------------------------------------------
+# Voila configuration
+
+
+def voila_config(
+    *,
+    port: int,
+    root_dir: str | os.PathLike[str],
+    preheat: bool = True,
+    pool_size: int = POOL_SIZE,
+    cell_timeout: int = CELL_TIMEOUT,
+    cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
+    cull_interval: int = CULL_INTERVAL,
+) -> dict[str, Any]:
+    """The traitlets configuration ``kinerja app`` gives Voila (written as ``voila.json``)."""
+    return {
+        "Voila": {
+            "ip": "127.0.0.1",
+            "port": int(port),
+            "port_retries": 0,
+            "root_dir": str(root_dir),
+            "open_browser": False,
+            "tornado_settings": {
+                "headers": {
+                    "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "no-referrer",
+                    "X-Frame-Options": "SAMEORIGIN",
+                }
+            },
+        },
+        "VoilaConfiguration": {
+            "strip_sources": True,
+            "show_tracebacks": False,
+            "file_allowlist": FILE_ALLOWLIST,
+            "file_denylist": FILE_DENYLIST,
+            "preheat_kernel": bool(preheat),
+            "default_pool_size": int(pool_size) if preheat else 0,
+            "theme": "light",
+        },
+        "VoilaExecutor": {"timeout": int(cell_timeout)},
+        # refill the pool a few seconds after a page took its kernel, so that warming the next
+        # kernel does not compete (2 cores) with the first page's widgets and first redraw
+        "VoilaKernelManager": {"fill_delay": float(POOL_FILL_DELAY)},
+        "MappingKernelManager": {
+            "cull_idle_timeout": int(cull_idle_timeout),
+            "cull_interval": int(cull_interval),
+            "cull_connected": False,
+            **_fork_kernels(),
+        },
+    }
+
+
+def _fork_kernels() -> dict[str, str]:
+    """Kernels forked from this server process, which imported the report's modules once
+    (:mod:`kinerja.run.forkkernel`; ``KINERJA_FORK_KERNEL=0``: a new interpreter per kernel)."""
+    from kinerja.run import forkkernel
+
+    if not forkkernel.fork_available():
+        return {}
+    return {"kernel_manager_class": "kinerja.run.forkkernel.ForkingServerKernelManager"}
+
+
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when ``host:port`` can be bound right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
+
+
+def start_prerender(
+    cache_dir: str | os.PathLike[str],
+    root: str | os.PathLike[str],
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    env: dict[str, str] | None = None,
+    jobs: int = PRERENDER_JOBS,
+    nice: int = PRERENDER_NICE,
+) -> Any:
+    """Start the background pre-render of the form sections (:func:`kinerja.serve.forms.prerender`).
+
+    A child process (``jobs`` spawn workers at niceness ``nice``) renders every OPD of the
+    default period into ``root``, the default OPD first; the kernels then show those selections
+    from disk instead of drawing ~8 charts per change. Its output goes to this process's
+    stdout ("Pra-render formulir selesai: ..."). Returns the ``subprocess.Popen``.
+    """
+    import subprocess
+
+    code = (
+        "import sys; from kinerja.serve.forms import prerender_main; "
+        "sys.exit(prerender_main(sys.argv[1:]))"
+    )
+    argv = [
+        sys.executable,
+        "-c",
+        code,
+        "--cache",
+        str(cache_dir),
+        "--root",
+        str(root),
+        "--jobs",
+        str(int(jobs)),
+        "--nice",
+        str(int(nice)),
+    ]
+    if data_dir is not None:
+        argv += ["--data", str(data_dir)]
+    child_env = {**os.environ, **(env or {}), "MPLBACKEND": "Agg"}
+    # its own process group: stopping it (stop_prerender) also stops its worker processes
+    return subprocess.Popen(argv, env=child_env, start_new_session=True)
+
+
+def stop_prerender(child: Any, timeout: float = 30) -> None:
+    """Stop a pre-render started by :func:`start_prerender`, workers included."""
+    if child.poll() is not None:
+        return
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+        child.wait(timeout=timeout)
+    except ProcessLookupError:
+        return
+    except Exception:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait(timeout=timeout)
+
+
+def _send_xsrf_cookie_with_pages() -> None:
+    """Make every Voila page set the ``_xsrf`` cookie, so that closing the page frees its kernel.
+
+    Voila's page posts ``/voila/api/shutdown/<kernel>`` with ``navigator.sendBeacon`` on
+    ``beforeunload``, taking the XSRF token from the ``_xsrf`` cookie; but the render handler
+    never reads ``xsrf_token``, so tornado never sets that cookie, every shutdown is refused with
+    403 ("'_xsrf' argument missing from POST") and each closed page leaves its kernel running
+    until the idle cull (seen: 18 kernels, 3 GB, after a benchmark). Reading the property at the
+    start of the page request sets the cookie (tornado's own mechanism); XSRF checking stays on.
+    """
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    if getattr(TornadoVoilaHandler.get, "_kinerja_xsrf", False):
+        return
+    original = TornadoVoilaHandler.get
+
+    async def get(self: Any, path: str | None = None) -> None:
+        self.xsrf_token  # noqa: B018 - the property sets the _xsrf cookie
+        await original(self, path)
+
+    get._kinerja_xsrf = True  # type: ignore[attr-defined]
+    TornadoVoilaHandler.get = get  # type: ignore[method-assign]
+
+
+def serve(
+    config: dict[str, Any],
+    *,
+    env: dict[str, str],
+    announce: str | None = None,
+    prerender: dict[str, Any] | None = None,
+) -> int:
+    """Run Voila in this process with ``config`` until Ctrl-C / SIGTERM; return an exit code.
+
+    ``prerender`` (keyword arguments of :func:`start_prerender`) starts the background
+    pre-render once the server listens, so it never delays the server or the first page's
+    kernel start; it is stopped with the server.
+    """
+    from kinerja.run import forkkernel
+
+    if forkkernel.fork_available():
+        # before Voila imports nbformat (see forkkernel.UNUSED_IMPORTS); every kernel is then
+        # forked with pandas, matplotlib and kinerja.report.core already imported
+        forkkernel.preload()
+    from voila.app import Voila
+
+    from kinerja.compat import jupyter_client as jupyter_patch
+
+    jupyter_patch.apply()  # before Voila starts any kernel client (toolchain trap 1)
+    _send_xsrf_cookie_with_pages()
+    # Ctrl-C stops the server cleanly (Voila shuts its kernels down) even when this process was
+    # started with SIGINT ignored, as background jobs of a non-interactive shell are
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.environ.update(env)  # inherited by every kernel Voila starts (pre-heated ones too)
+
+    conf_dir = Path(tempfile.mkdtemp(prefix="kinerja-voila-"))
+    (conf_dir / "voila.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+    children: list[Any] = []
+
+    def ready() -> None:
+        if announce:
+            print(announce, flush=True)
+        if prerender is not None:
+            try:
+                child = start_prerender(**prerender)
+                children.append(child)
+                # reap it when it ends (no zombie beside the kernels)
+                threading.Thread(target=child.wait, name="kinerja-prarender", daemon=True).start()
+            except OSError as exc:  # the forms still work, rendering live
+                print(f"Pra-render formulir tidak dapat dimulai: {exc}", flush=True)
+
+    class _KinerjaVoila(Voila):
+        def listen(self) -> None:  # announce the URL once the socket is bound
+            import tornado.ioloop
+
+            tornado.ioloop.IOLoop.current().add_callback(ready)
+            super().listen()
+
+    argv = [f"--Voila.config_file_paths={conf_dir}"]
+    try:
+        app = _KinerjaVoila.instance()
+        app.initialize(argv)
+        app.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        import shutil
+
+        for child in children:
+            stop_prerender(child)
+        shutil.rmtree(conf_dir, ignore_errors=True)
+    print("Server formulir dihentikan.", flush=True)
+    return 0
+
+
+def stage_notebooks(source: Path, target: Path) -> list[Path]:
+    """Copy the form notebooks (:data:`FORM_NOTEBOOKS`) from ``source`` into ``target``.
+
+    Voila serves ``target`` as its ``root_dir``, so no other notebook of ``notebooks/`` (and no
+    other file) can be rendered or fetched. The copies are read-only.
+    """
+    import shutil
+    import stat
+
+    target.mkdir(parents=True, exist_ok=True)
+    staged = []
+    for name in FORM_NOTEBOOKS:
+        src = source / name
+        if not src.is_file():
+            continue
+        dst = target / name
+        shutil.copyfile(src, dst)
+        dst.chmod(stat.S_IRUSR | stat.S_IRGRP)
+        staged.append(dst)
+    return staged
+
+
+def _ensure_sample(path: Path) -> None:
+    if (path / "opd.csv").exists() or (path / "opd.parquet").exists():
+        return
+    from kinerja.data import sample
+
+    print(f"Data sampel belum ada; membuat di {path} ...", flush=True)
+    sample.generate(path)
+
+
+def cli_app(args: argparse.Namespace) -> int:
+    """Handler of ``kinerja app [--data DIR] [--port N] [--params DIR]``."""
+    data = Path(args.data) if args.data else DEFAULT_DATA
+    if args.data is None:
+        _ensure_sample(data)
+    if not data.is_dir():
+        print(f"Folder data tidak ditemukan: {data}", file=sys.stderr)
+        return 2
+    if not any((NOTEBOOKS / n).is_file() for n in FORM_NOTEBOOKS):
+        print(f"Tidak ada notebook formulir untuk disajikan di {NOTEBOOKS}", file=sys.stderr)
+        return 2
+    port = int(args.port)
+    if not 1 <= port <= 65535:
+        print(f"Port tidak sah: {port}", file=sys.stderr)
+        return 2
+    if not port_free(port):
+        print(
+            f"Port {port} di 127.0.0.1 sedang dipakai; pilih port lain dengan --port.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        cache = prepare_cache(data, log=lambda m: print(m, flush=True))
+    except Exception as exc:
+        print(f"Data tidak dapat disiapkan: {exc}", file=sys.stderr)
+        return 1
+    form_cache = form_cache_dir(cache)
+    env = {
+        ENV_CACHE_DIR: str(cache),
+        ENV_DATA_DIR: str(data.resolve()),
+        ENV_FORM_CACHE: str(form_cache),
+    }
+    if getattr(args, "params", None):
+        env[ENV_PARAMS_DIR] = str(Path(args.params).resolve())
+    # KINERJA_APP_PRERENDER=0 turns the background pre-render off (forms then render live and
+    # store what they rendered for the next kernel)
+    prerender = None
+    if os.environ.get("KINERJA_APP_PRERENDER", "1") != "0":
+        prerender = {
+            "cache_dir": cache,
+            "root": form_cache,
+            "data_dir": data.resolve(),
+            "env": env,
+        }
+    # KINERJA_APP_PREHEAT=0 turns pre-heating off (the benchmark's cold first paint)
+    preheat = os.environ.get("KINERJA_APP_PREHEAT", "1") != "0"
+    import shutil
+
+    root = Path(tempfile.mkdtemp(prefix="kinerja-app-")) / "notebooks"
+    try:
+        staged = stage_notebooks(NOTEBOOKS, root)
+        config = voila_config(port=port, root_dir=root, preheat=preheat)
+        url = f"http://127.0.0.1:{port}/"
+        pages = "\n".join(f"  {url}voila/render/{p.name}" for p in staged)
+        announce = (
+            f"Formulir kinerja siap di {url}\n{pages}\n"
+            f"  (pilihan lewat alamat, mis. {url}voila/render/laporan_opd.ipynb?kode_opd=DINKES)\n"
+            "Tekan Ctrl-C untuk berhenti."
+        )
+        return serve(config, env=env, announce=announce, prerender=prerender)
+    finally:
+        shutil.rmtree(root.parent, ignore_errors=True)
