@@ -23,8 +23,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from kinerja.domain.period import DATETIME_DTYPE, to_ns
+
 #: dtype of every date and timestamp column after loading.
-DATETIME_DTYPE = "datetime64[ns]"
 
 # Indonesian and English month names and common abbreviations (lower case).
 MONTH_WORDS: dict[str, int] = {
@@ -67,22 +68,6 @@ _DATE_FORMS: tuple[tuple[str, str], ...] = (
 )
 _ANY_FORM = "(?:" + "|".join(p for p, _ in _DATE_FORMS) + ")"
 _TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
-
-
-_NS_LOW = pd.Timestamp("1678-01-01")
-_NS_HIGH = pd.Timestamp("2261-12-31")
-
-
-def to_ns(values: pd.Series) -> pd.Series:
-    """Cast datetimes to ``datetime64[ns]``; values outside its range (years before 1678 or
-    after 2261, e.g. a typo ``01/01/1019``) become NaT instead of raising."""
-    if values.dtype == DATETIME_DTYPE:
-        return values
-    values = pd.Series(values)
-    outside = (values < _NS_LOW) | (values > _NS_HIGH)
-    if outside.any():
-        values = values.where(~outside)
-    return values.astype(DATETIME_DTYPE)
 
 
 def _blank(values: pd.Series) -> pd.Series:

@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from kinerja.data.parsing import to_ns
+from kinerja.domain.period import to_ns
 
 NipKind = Literal["PNS", "PPPK"]
 

@@ -13,6 +13,24 @@ from typing import Literal
 
 import pandas as pd
 
+#: Every date column after loading is ``datetime64[ns]``.
+DATETIME_DTYPE = "datetime64[ns]"
+_NS_LOW = pd.Timestamp("1678-01-01")
+_NS_HIGH = pd.Timestamp("2261-12-31")
+
+
+def to_ns(values: pd.Series) -> pd.Series:
+    """Cast datetimes to ``datetime64[ns]``; values outside its range (years before 1678 or
+    after 2261, e.g. a typo ``01/01/1019``) become NaT instead of raising."""
+    if values.dtype == DATETIME_DTYPE:
+        return values
+    values = pd.Series(values)
+    outside = (values < _NS_LOW) | (values > _NS_HIGH)
+    if outside.any():
+        values = values.where(~outside)
+    return values.astype(DATETIME_DTYPE)
+
+
 _PATTERN = re.compile(r"^\s*(\d{4})(?:-(?:(TW)([1-4])|(\d{2})))?\s*$", re.IGNORECASE)
 
 BULAN = (
