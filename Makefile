@@ -7,7 +7,7 @@ BIN     := $(VENV)/bin
 SAMPLE  := data/sampel
 STAMP   := $(VENV)/.installed
 
-.PHONY: report test lint format sample validate batch app bench bench-quick clean browser
+.PHONY: report test test-fast lint format sample validate batch app bench bench-quick clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,6 +38,10 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check kinerja tests bench
 	$(BIN)/python -m pytest tests --nbval-lax notebooks
+
+## Quick check while editing: the tests not marked slow (no kernel, server or browser), < 2 min.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check kinerja tests bench

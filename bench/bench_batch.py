@@ -57,7 +57,7 @@ BIN = ROOT / ".venv" / "bin"
 #: imports when it runs with the batch's precomputed metrics (``kinerja.report.core`` and what it
 #: imports lazily, matplotlib's Agg canvas, pyarrow for the cache, babel and yaml).
 FLOOR_IMPORTS = (
-    "import kinerja.report.core as laporan\n"
+    "import kinerja.serve.notebook as laporan\n"
     "import kinerja.report.charts, kinerja.data.dataset, kinerja.protect, kinerja.report.formatting, kinerja.serve.forms\n"
     "import kinerja.metrics.complaints, kinerja.domain.calendar, kinerja.domain.params, kinerja.domain.assumptions\n"
     "import matplotlib.figure, matplotlib.backends.backend_agg\n"
@@ -66,7 +66,7 @@ FLOOR_IMPORTS = (
 #: The floor's imports before the report stopped importing seaborn, pandera and the metric
 #: modules (figures up to 2026-11-28 06:00 used this); measured beside the current floor.
 FLOOR_IMPORTS_V1 = (
-    "import kinerja.report.core as laporan\n"
+    "import kinerja.serve.notebook as laporan\n"
     "import kinerja.report.charts, kinerja.data.dataset, kinerja.protect, kinerja.report.formatting\n"
     "import kinerja.metrics.survey, kinerja.metrics.skp, kinerja.metrics.service, kinerja.metrics.complaints, kinerja.metrics.training\n"
     "import matplotlib.pyplot as plt\n"

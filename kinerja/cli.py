@@ -17,7 +17,7 @@ _HANDLERS = {
     "validate": "kinerja.data.dataset:cli_validate",
     "sample": "kinerja.data.sample:cli_sample",
     "rekap": "kinerja.report.rekap:cli_rekap",
-    "params": "kinerja.domain.params:cli_params",
+    "params": "kinerja.data.opd_params:cli_params",
     "batch": "kinerja.run.batch:cli_batch",
     "app": "kinerja.serve.app:cli_app",
 }

@@ -367,7 +367,7 @@ def test_sources_and_data_files_are_refused(server, sample):
     # the rendered page carries no notebook source
     code, body = _status(base + "voila/render/ringkasan_kota.ipynb")
     assert code == 200
-    assert b"import kinerja.report.core" not in body and b"show_ringkasan_kota" not in body
+    assert b"from kinerja.serve.notebook import show" not in body and b"show_ringkasan_kota" not in body
 
 
 def test_server_listens_on_loopback_only(server):

@@ -19,9 +19,12 @@ import nbformat
 import pandas as pd
 import pytest
 
+from kinerja.data.io import file_sha256
 from kinerja.report.export import remote_references
-from kinerja.run import batch
-from kinerja.run.batch import BatchError, file_sha256, prepare_cache, run_batch
+from kinerja.run import batch, executors, tasks
+from kinerja.run import cache as batch_cache
+from kinerja.run.batch import BatchError, run_batch
+from kinerja.run.cache import prepare_cache
 
 HERE = Path(__file__).resolve().parent
 NB = HERE / "notebooks"
@@ -67,11 +70,11 @@ def loader(monkeypatch):
     if _real_loader_works():
         return "real"
     monkeypatch.setattr(
-        batch,
+        batch_cache,
         "_load_dataset",
         lambda d, q: _DatasetDouble({p.stem: pd.read_csv(p, dtype=str) for p in d.glob("*.csv")}),
     )
-    monkeypatch.setattr(batch, "_from_cache", _DatasetDouble.from_cache)
+    monkeypatch.setattr(batch_cache, "_from_cache", _DatasetDouble.from_cache)
     return "double"
 
 
@@ -242,7 +245,7 @@ def test_readonly_output_folder_gives_clear_message(tmp_path, params_dir, monkey
 
 
 def _task(out, cache, code="OKA", notebook="ok.ipynb", audience="forum"):
-    return batch.NotebookTask(
+    return tasks.NotebookTask(
         key=f"opd/{code}",
         kind="opd",
         kode_opd=code,
@@ -265,10 +268,10 @@ def test_disk_full_during_export_fails_that_report_cleanly(tmp_path, monkeypatch
     out = tmp_path / "out"
     out.mkdir()
     cache = prepare_cache(DATA, out).path
-    monkeypatch.setattr(batch, "_write_output", full)
+    monkeypatch.setattr(tasks, "_write_output", full)
     (out / "opd").mkdir()
     (out / "opd" / "OKA.html").write_text("laporan lama")  # stale page of an earlier run
-    res = batch.run_one(_task(out, cache))
+    res = tasks.run_one(_task(out, cache))
     assert res["status"] == "gagal" and "ruang disk penuh" in res["error"]
     assert (out / "opd" / "OKA.ipynb").is_file()
     assert not (out / "opd" / "OKA.html").exists()  # no stale report left behind
@@ -293,12 +296,12 @@ def test_run_one_refuses_paths_outside_out(tmp_path):
     task = _task(out, out, code="x")
     task.ipynb = str(out / ".." / "luar.ipynb")
     with pytest.raises(BatchError, match="di luar folder keluaran"):
-        batch.run_one(task)
+        tasks.run_one(task)
     assert not (tmp_path / "luar.ipynb").exists()
 
 
 def test_interrupt_in_runner_loop_leaves_consistent_folder(tmp_path, params_dir, monkeypatch):
-    real_run = batch._LocalBackend.run
+    real_run = executors.LocalBackend.run
 
     def run_then_interrupt(self, tasks):
         for i, item in enumerate(real_run(self, tasks)):
@@ -306,7 +309,7 @@ def test_interrupt_in_runner_loop_leaves_consistent_folder(tmp_path, params_dir,
             if i == 0:
                 raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch._LocalBackend, "run", run_then_interrupt)
+    monkeypatch.setattr(executors.LocalBackend, "run", run_then_interrupt)
     res = _run(tmp_path, params_dir, ["OKA", "OKB", "SLOW1"], jobs=1, include_city=False)
     assert res.interrupted and res.exit_code == 130
     man = json.loads((tmp_path / "out" / "manifest.json").read_text())
@@ -326,12 +329,13 @@ def test_sigint_to_cli_process_stops_cleanly(tmp_path, params_dir):
     script.write_text(
         "import sys\n"
         "from kinerja.run import batch\n"
+        "from kinerja.run import cache\n"
         f"sys.path.insert(0, {str(HERE)!r})\n"
         "import test_batch as tb\n"
         "if not tb._real_loader_works():\n"
-        "    batch._load_dataset = lambda d, q: tb._DatasetDouble("
+        "    cache._load_dataset = lambda d, q: tb._DatasetDouble("
         "{p.stem: tb.pd.read_csv(p, dtype=str) for p in d.glob('*.csv')})\n"
-        "    batch._from_cache = tb._DatasetDouble.from_cache\n"
+        "    cache._from_cache = tb._DatasetDouble.from_cache\n"
         "if __name__ == '__main__':\n"
         f"    r = batch.run_batch({str(DATA)!r}, {str(tmp_path / 'out')!r}, opd=['SLOW1', 'OKA'],\n"
         f"        params_dir={str(params_dir)!r}, jobs=2, timeout=120, progress=False,\n"
@@ -433,13 +437,15 @@ def test_html_outputs_pass_the_gate_before_writing(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     cache = prepare_cache(DATA, out).path
-    gate = batch._gate(str(cache), "forum", None)
+    gate = tasks.personal_data_gate(str(cache), "forum", None)
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_markdown_cell("Kepala seksi: Pegawai Uji Tiga")]
     )
     with pytest.raises(PersonalDataLeak):
-        batch._write_output(out / "opd" / "X.html", export_html(nb), gate, out)
+        tasks._write_output(out / "opd" / "X.html", export_html(nb), gate, out)
     assert not (out / "opd" / "X.html").exists()
-    internal = batch._gate(str(cache), "internal", "RSUD")  # Pegawai Uji Tiga works at RSUD
-    batch._write_output(out / "opd" / "RSUD.html", export_html(nb), internal, out)
+    internal = tasks.personal_data_gate(
+        str(cache), "internal", "RSUD"
+    )  # Pegawai Uji Tiga works at RSUD
+    tasks._write_output(out / "opd" / "RSUD.html", export_html(nb), internal, out)
     assert (out / "opd" / "RSUD.html").is_file()

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from kinerja.data.atomic import atomic_write_text
 from kinerja.run import batch
+from kinerja.run import cache as batch_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,8 +47,8 @@ def test_check_notebook(tmp_path):
 
 def test_atomic_write_text(tmp_path):
     target = tmp_path / "sub" / "index.html"
-    batch.atomic_write_text(target, "<p>halo</p>")
-    batch.atomic_write_text(target, "<p>baru</p>")
+    atomic_write_text(target, "<p>halo</p>")
+    atomic_write_text(target, "<p>baru</p>")
     assert target.read_text(encoding="utf-8") == "<p>baru</p>"
     mask = os.umask(0)
     os.umask(mask)
@@ -58,9 +60,10 @@ def test_parent_steps_import_neither_nbformat_nor_nbconvert(tmp_path):
     code = (
         "import sys\n"
         "from pathlib import Path\n"
+        "from kinerja.data.atomic import atomic_write_text\n"
         "from kinerja.run import batch\n"
         f"batch._check_notebook(Path({str(ROOT / 'notebooks' / 'laporan_opd.ipynb')!r}))\n"
-        f"batch.atomic_write_text(Path({str(tmp_path / 'm.json')!r}), '{{}}')\n"
+        f"atomic_write_text(Path({str(tmp_path / 'm.json')!r}), '{{}}')\n"
         "print('nbformat' in sys.modules, 'nbconvert' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -71,11 +74,11 @@ def test_reused_cache_reads_only_the_opd_table(tmp_path):
     from fixtures.builders import write_folder
 
     data = write_folder(tmp_path / "data")
-    first = batch.prepare_cache(data, tmp_path / "out")
-    again = batch.prepare_cache(data, tmp_path / "out")
+    first = batch_cache.prepare_cache(data, tmp_path / "out")
+    again = batch_cache.prepare_cache(data, tmp_path / "out")
     assert again.status == "dipakai ulang" and again.path == first.path
     assert list(again.opd["kode_opd"]) == list(first.opd["kode_opd"])
     assert again.summary == first.summary
-    ds = batch._from_cache(again.path)
+    ds = batch_cache._from_cache(again.path)
     ds.get("opd")
     assert ds.tables.loaded == ["opd"]

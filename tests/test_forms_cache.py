@@ -19,6 +19,8 @@ import pytest
 
 from kinerja.serve import forms
 from kinerja.serve.forms import Form, FormDef, FormOptions, RenderCache, Section, Selection
+from kinerja.serve.options import _periods_from_dates
+from kinerja.serve.render_cache import options_and_defaults
 
 
 class FakeDataset:
@@ -241,7 +243,7 @@ def test_prerendered_report_sections_equal_the_live_ones(tmp_path, monkeypatch):
     """The real per-OPD sections of a small sample: disk copy == what the builders draw."""
     from kinerja.data import sample
     from kinerja.data.dataset import load
-    from kinerja.report import core as report
+    from kinerja.metrics import store as report
 
     folder = tmp_path / "data"
     sample.generate(folder, scale=0.02)
@@ -271,16 +273,16 @@ def test_prerendered_report_sections_equal_the_live_ones(tmp_path, monkeypatch):
 def test_options_and_defaults_are_stored_and_reused_without_the_tables(tmp_path, data, tables):
     secs = [Section("a", "A", Recorder())]
     cache = forms.render_cache_for("uji", data, secs, {forms.ENV_FORM_CACHE: str(tmp_path)})
-    opts, defaults = forms._options_and_defaults("uji", data, cache)
+    opts, defaults = options_and_defaults("uji", data, cache)
     assert opts == FormOptions.from_tables(tables)
     assert defaults["periode"] == "2025" and defaults["kode_opd"] == "1.01"
     # a new kernel: same data key, but its tables would fail if anyone read them
     empty = FakeData({"opd": tables["opd"].iloc[:0]})
     assert forms.data_key_of(empty) == forms.data_key_of(data)
     cache2 = forms.render_cache_for("uji", empty, secs, {forms.ENV_FORM_CACHE: str(tmp_path)})
-    assert forms._options_and_defaults("uji", empty, cache2) == (opts, defaults)
+    assert options_and_defaults("uji", empty, cache2) == (opts, defaults)
     # other parameter inputs: computed, not the stored ones
-    _, other = forms._options_and_defaults("uji", data, cache, periode="2025-TW1")
+    _, other = options_and_defaults("uji", data, cache, periode="2025-TW1")
     assert other["periode"] == "2025-TW1"
     cache.meta_path({"kode_opd": None, "periode": None, "jenis_layanan": None}).write_text("x")
     assert cache.get_meta({"kode_opd": None, "periode": None, "jenis_layanan": None}) is None
@@ -291,7 +293,7 @@ def test_periods_from_dates_keep_every_month_of_datetime_and_text_columns():
         pd.Series(pd.to_datetime(["2025-01-31", "2025-01-02", None, "2024-12-31"])),
         pd.Series(["2025-07-15", "bukan tanggal"]),
     ]
-    got = {str(p) for p in forms._periods_from_dates(dates)}
+    got = {str(p) for p in _periods_from_dates(dates)}
     assert got == {
         "2025",
         "2025-TW1",

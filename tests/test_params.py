@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from kinerja.data import opd_params as G
 from kinerja.domain import params as P
 from kinerja.domain.params import ParameterError
 
@@ -91,7 +92,7 @@ def test_generate_then_resolve(tmp_path):
     (tmp_path / "default.yaml").write_text(
         "periode: '2025-TW2'\nweekmask_opd: {DISDUK: '1111110'}\n"
     )
-    result = P.generate_opd_params(OPD, tmp_path)
+    result = G.generate_opd_params(OPD, tmp_path)
     assert sorted(result["created"]) == sorted(OPD["kode_opd"])
     rsud = yaml.safe_load((tmp_path / "opd" / "RSUD.yaml").read_text())
     assert rsud["weekmask"] == "1111110" and rsud["nama_opd"] == "RSUD Kota Salatiga"
@@ -101,7 +102,7 @@ def test_generate_then_resolve(tmp_path):
     data = yaml.safe_load(path.read_text())
     data.update(populasi=41000, org_predikat="Baik", nama_opd="lama")
     path.write_text(yaml.safe_dump(data))
-    again = P.generate_opd_params(OPD, tmp_path)
+    again = G.generate_opd_params(OPD, tmp_path)
     assert "KEC.SIDOREJO" in again["updated"]
     data = yaml.safe_load(path.read_text())
     assert data["populasi"] == 41000 and data["nama_opd"] == "Kecamatan Sidorejo"
@@ -120,7 +121,7 @@ def test_generate_then_resolve(tmp_path):
 
     # orphaned files are reported, never deleted
     (tmp_path / "opd" / "LAMA.yaml").write_text("kode_opd: LAMA\n")
-    assert P.generate_opd_params(OPD, tmp_path)["orphaned"] == ["LAMA"]
+    assert G.generate_opd_params(OPD, tmp_path)["orphaned"] == ["LAMA"]
 
 
 def test_opd_file_checks(tmp_path):
@@ -143,11 +144,11 @@ def test_opd_file_checks(tmp_path):
 def test_generate_refuses_hostile_codes_in_table(tmp_path):
     bad = pd.DataFrame({"kode_opd": ["OK", "../../luar"], "nama_opd": ["a", "b"]})
     with pytest.raises(ParameterError, match="luar"):
-        P.generate_opd_params(bad, tmp_path)
+        G.generate_opd_params(bad, tmp_path)
     assert not (tmp_path.parent / "luar.yaml").exists()
     dup = pd.DataFrame({"kode_opd": ["A", "A"], "nama_opd": ["a", "b"]})
     with pytest.raises(ParameterError, match="ganda"):
-        P.generate_opd_params(dup, tmp_path)
+        G.generate_opd_params(dup, tmp_path)
 
 
 def test_cli_params(tmp_path):
@@ -157,10 +158,10 @@ def test_cli_params(tmp_path):
     data = Path(__file__).resolve().parent / "notebooks" / "data"
     (tmp_path / "default.yaml").write_text("periode: '2025'\n")
     args = build_parser().parse_args(["params", "--data", str(data), "--params", str(tmp_path)])
-    assert P.cli_params(args) == 0
+    assert G.cli_params(args) == 0
     assert (tmp_path / "opd" / "OKA.yaml").is_file()
     assert yaml.safe_load((tmp_path / "opd" / "RSUD.yaml").read_text())["weekmask"] == "1111110"
     args = build_parser().parse_args(
         ["params", "--data", str(tmp_path / "x"), "--params", str(tmp_path)]
     )
-    assert P.cli_params(args) == 2
+    assert G.cli_params(args) == 2

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja.report import core as report
+from kinerja.metrics import store
+from kinerja.report import registry
 
 PERIODE = "2025"
 TODAY = "2026-01-15"
@@ -21,8 +22,8 @@ def cache(tmp_path_factory):
     ds = load(folder)
     cache = tmp_path_factory.mktemp("cache")
     ds.save_cache(cache)
-    warm = report.ReportData.from_cache(cache, today=TODAY)
-    warm.warm(PERIODE)
+    warm = store.ReportData.from_cache(cache, today=TODAY)
+    registry.warm(warm, PERIODE)
     warm.save_metrics(cache)
     return ds, cache
 
@@ -45,15 +46,15 @@ def _codes(ds, n=4):
 def test_report_with_stored_metrics_reads_no_large_table_and_equals_a_fresh_one(cache):
     ds, folder = cache
     codes = _codes(ds)
-    fresh = report.ReportData(ds, today=TODAY)
-    stored = report.ReportData.from_cache(folder, today=TODAY)
+    fresh = store.ReportData(ds, today=TODAY)
+    stored = store.ReportData.from_cache(folder, today=TODAY)
     assert stored._memo and not fresh._memo
     for kode in codes:
         for audience in ("forum", "internal"):
             a = _html(
-                report.sections_opd(stored, kode_opd=kode, periode=PERIODE, audience=audience)
+                registry.sections_opd(stored, kode_opd=kode, periode=PERIODE, audience=audience)
             )
-            b = _html(report.sections_opd(fresh, kode_opd=kode, periode=PERIODE, audience=audience))
+            b = _html(registry.sections_opd(fresh, kode_opd=kode, periode=PERIODE, audience=audience))
             assert a == b, kode
     assert not set(stored.tables.loaded) & LARGE, stored.tables.loaded
     # the warm step stored every metric the sections asked for (none recomputed from tables)
@@ -62,16 +63,16 @@ def test_report_with_stored_metrics_reads_no_large_table_and_equals_a_fresh_one(
 
 def test_stored_metrics_are_unpickled_only_when_used(cache):
     _ds, folder = cache
-    stored = report.ReportData.from_cache(folder, today=TODAY)
+    stored = store.ReportData.from_cache(folder, today=TODAY)
     assert all(
-        isinstance(dict.__getitem__(stored._memo, k), (report._Stored, dict)) for k in stored._memo
+        isinstance(dict.__getitem__(stored._memo, k), (store._Stored, dict)) for k in stored._memo
     )
     svc = stored.metric("service", PERIODE)
-    assert "peristiwa" in svc and isinstance(dict.__getitem__(svc, "peristiwa"), report._Stored)
+    assert "peristiwa" in svc and isinstance(dict.__getitem__(svc, "peristiwa"), store._Stored)
     assert len(svc["permohonan"]) > 0
-    assert not isinstance(dict.__getitem__(svc, "permohonan"), report._Stored)
+    assert not isinstance(dict.__getitem__(svc, "permohonan"), store._Stored)
     # pickling the memo (e.g. saving it again) writes the values, not the placeholders
     import pickle
 
     back = pickle.loads(pickle.dumps(stored._memo))
-    assert type(back) is dict and not any(isinstance(v, report._Stored) for v in back.values())
+    assert type(back) is dict and not any(isinstance(v, store._Stored) for v in back.values())

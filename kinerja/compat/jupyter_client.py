@@ -20,19 +20,39 @@ missed is found at the end of the slice at the latest. The overall deadline (or 
 handling still works. Nothing else is touched.
 
 Apply it in every process that executes notebooks *before* the first kernel is started
-(``kinerja.run.batch`` workers do; the Voila launcher imports it too)::
+(the batch workers, :mod:`kinerja.run.executors`, and the Voila launcher,
+:mod:`kinerja.serve.app`, do)::
 
     from kinerja.compat import jupyter_client as jupyter_patch
     jupyter_patch.apply()
+
+:func:`undo` (alias :func:`remove`) restores the original method (benchmark and tests).
+
+Upstream
+--------
+Works around toolchain trap 1 (``/work/shared/notes/toolchain.md``: intermittent stalls when
+executing notebooks). The missed edge-triggered wake-up is pyzmq/asyncio territory (see e.g.
+https://github.com/zeromq/pyzmq/issues/1203 and https://github.com/zeromq/pyzmq/issues/2173);
+jupyter_client's ``AsyncZMQSocketChannel.get_msg`` (7.x and 8.x, checked in 8.10.0) awaits a single
+long ``socket.poll(timeout)`` and so never recovers from one. Only those versions are patched
+(:data:`AFFECTED`); any other version is left alone with a log message.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 import typing as t
 from queue import Empty
 
-__all__ = ["SLICE_SECONDS", "apply", "is_applied", "remove"]
+from kinerja.compat.versions import version_in
+
+__all__ = ["AFFECTED", "SLICE_SECONDS", "apply", "is_applied", "needed", "remove", "undo"]
+
+log = logging.getLogger(__name__)
+
+#: jupyter_client versions known to need the patch: ``[lowest, below)``.
+AFFECTED: tuple[tuple[int, ...], tuple[int, ...]] = ((7, 0), (9, 0))
 
 #: Length of one polling slice in seconds.
 SLICE_SECONDS = 0.5
@@ -73,17 +93,27 @@ def is_applied() -> bool:
     return bool(getattr(AsyncZMQSocketChannel.get_msg, _MARK, False))
 
 
+def needed() -> bool:
+    """Whether the installed jupyter_client is a version known to need the patch."""
+    return version_in("jupyter_client", *AFFECTED)[0]
+
+
 def apply() -> bool:
     """Install the sliced polling ``get_msg`` on jupyter_client's async channel.
 
-    Idempotent: calling it again does nothing.
+    Idempotent: calling it again does nothing. Skipped (logged) for a jupyter_client version
+    outside :data:`AFFECTED`.
 
     Returns
     -------
     bool
-        True when this call installed the patch, False when it was already active.
+        True when this call installed the patch, False when it was already active or skipped.
     """
     global _original_get_msg
+    ok, found = version_in("jupyter_client", *AFFECTED)
+    if not ok:
+        log.info("jupyter_client %s: tambalan polling tidak dipasang (versi tidak dikenal)", found)
+        return False
     from jupyter_client.channels import AsyncZMQSocketChannel
 
     if is_applied():
@@ -93,8 +123,14 @@ def apply() -> bool:
     return True
 
 
-def remove() -> bool:
-    """Restore jupyter_client's original ``get_msg`` (used by the benchmark and tests)."""
+def undo() -> bool:
+    """Restore jupyter_client's original ``get_msg`` (used by the benchmark and tests).
+
+    Returns
+    -------
+    bool
+        True when this call restored the original, False when the patch was not active.
+    """
     global _original_get_msg
     from jupyter_client.channels import AsyncZMQSocketChannel
 
@@ -103,3 +139,7 @@ def remove() -> bool:
     AsyncZMQSocketChannel.get_msg = _original_get_msg  # type: ignore[method-assign]
     _original_get_msg = None
     return True
+
+
+#: Former name of :func:`undo` (the benchmark and older tests use it).
+remove = undo

@@ -12,11 +12,16 @@ versioned file the user may edit. :func:`load_calendar` reads it; :func:`build_h
 regenerates its rows from the ``holidays`` package (``holidays.Indonesia``, categories ``public``
 and ``government``), but the shipped CSV is what counts and what the tests pin.
 
-Where the CSV lives: ``Path(kinerja.__file__).parents[1] / "parameters" / "hari_libur.csv"``, i.e. the
-``parameters/`` folder of the project checkout (the package is used from the repository, installed
-in editable mode). No second copy is shipped inside the package, so there is one file to edit. When
-that file is absent (e.g. a wheel installed elsewhere) :func:`load_calendar` falls back to
-:func:`build_holiday_table` for 2023–2027 and emits a ``UserWarning`` saying so.
+Where the CSV lives: :func:`kinerja.domain.resources.holiday_csv`, i.e. ``hari_libur.csv`` of the
+project folder's ``parameters/`` when it has one, else the copy shipped with the package (in a
+checkout that is the repository's ``parameters/hari_libur.csv``; a wheel carries the same file,
+mapped from it at build time, so git holds one file to edit). When no copy exists at all
+:func:`load_calendar` falls back to :func:`build_holiday_table` for 2023–2027 and emits a
+``UserWarning`` saying so.
+
+Which weekmask each OPD gets (``default.yaml``'s ``weekmask`` and ``weekmask_opd``, and the
+``weekmask`` of every ``parameters/opd/<kode>.yaml``) is decided by
+:meth:`kinerja.domain.settings.Settings.calendars`, which calls :func:`calendars_for_opd`.
 """
 
 from __future__ import annotations
@@ -238,10 +243,20 @@ def working_days_between(start: Any, end: Any, calendar: WorkCalendar) -> Any:
 
 
 def default_holiday_path() -> Path:
-    """``<project>/parameters/hari_libur.csv``, resolved relative to the installed package."""
-    import kinerja
+    """``hari_libur.csv`` of the project's parameters, else the one shipped with the package.
 
-    return Path(kinerja.__file__).resolve().parents[1] / "parameters" / "hari_libur.csv"
+    See :func:`kinerja.domain.resources.holiday_csv`; the returned path may not exist when no
+    copy is found (then :func:`load_calendar` builds the table and warns).
+    """
+    from kinerja.domain.resources import HOLIDAY_FILE, holiday_csv, parameters_dir
+
+    found = holiday_csv()
+    if found is not None:
+        return found
+    try:
+        return parameters_dir() / HOLIDAY_FILE
+    except FileNotFoundError:
+        return Path("parameters") / HOLIDAY_FILE
 
 
 def _parse_date_cell(text: str) -> pd.Timestamp | None:

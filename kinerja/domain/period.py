@@ -13,6 +13,8 @@ from typing import Literal
 
 import pandas as pd
 
+from kinerja.domain.months import BULAN
+
 #: Every date column after loading is ``datetime64[ns]``.
 DATETIME_DTYPE = "datetime64[ns]"
 _NS_LOW = pd.Timestamp("1678-01-01")
@@ -33,20 +35,6 @@ def to_ns(values: pd.Series) -> pd.Series:
 
 _PATTERN = re.compile(r"^\s*(\d{4})(?:-(?:(TW)([1-4])|(\d{2})))?\s*$", re.IGNORECASE)
 
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 _ROMAN = ("I", "II", "III", "IV")
 
 

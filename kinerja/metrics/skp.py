@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from kinerja.domain.assumptions import assumption_note
+from kinerja.domain.numbers import fmt_percent
 from kinerja.domain.schema import PREDIKAT, PREDIKAT_MATRIX, RATINGS
 from kinerja.metrics.survey import round_half_up
-from kinerja.report.formatting import fmt_percent
 
 __all__ = [
     "ORG_PREDIKAT",

@@ -1,46 +1,63 @@
 """Protection stage: disclosure control (small-group suppression) and the personal-data gate.
 
+Why this stage exists (issue 6): individual evaluation results are exempt public information
+(UU 14/2008 Pasal 17 huruf h angka 4) and scoring employees while combining datasets is high-risk
+processing (UU 27/2022 Pasal 34). Forum outputs travel by e-mail and WhatsApp, so the safe thing
+must be the default:
+
+* ``forum`` (the default audience) shows aggregates only: no NIP, no name, no free text that may
+  name a person, no count below *k*, no statistic over fewer than *k* units
+  (:mod:`~kinerja.protect.columns`, :mod:`~kinerja.protect.suppression`);
+* ``internal`` may list the people of **one** OPD, and says so visibly
+  (:mod:`~kinerja.protect.banner`);
+* every output passes :class:`PersonalDataGate` before it is written
+  (:mod:`~kinerja.protect.gate`, :mod:`~kinerja.protect.write`);
+* citizen text (``skm.saran``, ``pengaduan.isi``) is escaped wherever it is rendered
+  (:mod:`~kinerja.protect.escape`).
+
+Audiences and the k thresholds are domain values (:mod:`kinerja.domain.audience`). The rules
+chosen here that are not set by a regulation are stated in ``docs/privasi.md``.
+
 Everything outside this package imports from ``kinerja.protect``; the modules inside may be
 rearranged freely.
 """
 
-from kinerja.protect.privacy import (
+from kinerja.domain.audience import (
     AUDIENCES,
-    COMMON_NAME_WORDS,
-    FORUM_FORBIDDEN_COLUMNS,
-    FREE_TEXT_COLUMNS,
-    HONORIFICS,
-    IDENTIFIER_COLUMNS,
     K_PEGAWAI,
     K_RESPONDEN,
-    SUPPRESSION_FOOTNOTE,
-    SUPPRESSION_MARK,
     Audience,
+    validate_audience,
+)
+from kinerja.protect.banner import internal_banner, internal_banner_html
+from kinerja.protect.columns import (
+    FORUM_FORBIDDEN_COLUMNS,
+    FREE_TEXT_COLUMNS,
+    IDENTIFIER_COLUMNS,
     ForbiddenColumnsError,
-    Hit,
-    PersonalDataGate,
-    PersonalDataLeak,
+    forbidden_columns,
+    forum_safe,
+)
+from kinerja.protect.detect import COMMON_NAME_WORDS, HONORIFICS, mask_name, mask_nip
+from kinerja.protect.escape import (
     escape_frame,
     escape_text,
     find_live_markup,
-    forbidden_columns,
-    forum_safe,
-    gated_replace,
-    gated_write,
-    internal_banner,
-    internal_banner_html,
-    is_suppressed,
-    mask_name,
-    mask_nip,
-    min_k_stat,
     safe_html_table,
     safe_styler,
+)
+from kinerja.protect.gate import Hit, PersonalDataGate, PersonalDataLeak
+from kinerja.protect.suppression import (
+    SUPPRESSION_FOOTNOTE,
+    SUPPRESSION_MARK,
+    is_suppressed,
+    min_k_stat,
     suppress_crosstab,
     suppress_distribution,
     suppress_small,
     suppression_footnote,
-    validate_audience,
 )
+from kinerja.protect.write import gated_replace, gated_write
 
 __all__ = [
     "AUDIENCES",

@@ -28,6 +28,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from kinerja.domain.months import BULAN_SINGKAT
 from kinerja.report.formatting import fmt_number, fmt_percent
 
 __all__ = [
@@ -39,8 +40,6 @@ __all__ = [
     "id_formatter",
     "line_chart",
 ]
-
-BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 PALETTE = "colorblind"
 #: seaborn's "colorblind" palette (the hue colours of bar and line charts)

@@ -14,23 +14,27 @@ Conventions
   by 100 first.
 - Missing values (``None``, ``NaN``, ``pd.NA``, ``NaT``) show as an en dash ``"–"``.
 
-These functions are for presentation only; metric modules never call them.
+The number formatters (:func:`fmt_number`, :func:`fmt_int`, :func:`fmt_percent`, :data:`MISSING`)
+live in :mod:`kinerja.domain.numbers`, because a metric may quote a threshold in a warning text,
+and are re-exported here; dates and column labels are for presentation only.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import math
-import numbers
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
-LOCALE = "id_ID"
-MISSING = "–"
+from kinerja.domain.numbers import (
+    LOCALE,
+    MISSING,
+    fmt_int,
+    fmt_number,
+    fmt_percent,
+    is_missing,
+)
 
 __all__ = [
     "LABELS",
@@ -43,67 +47,6 @@ __all__ = [
     "fmt_percent",
     "label_columns",
 ]
-
-
-def _is_missing(x: Any) -> bool:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
-
-
-def _to_decimal(x: Any) -> Decimal:
-    if isinstance(x, Decimal):
-        return x
-    if isinstance(x, bool):
-        raise TypeError("Nilai boolean tidak dapat diformat sebagai angka")
-    try:
-        # repr of a float is its shortest round-tripping decimal: 88.305 -> "88.305".
-        if isinstance(x, numbers.Integral):
-            return Decimal(int(x))
-        return Decimal(repr(float(x)))
-    except (TypeError, ValueError, InvalidOperation) as exc:
-        raise TypeError(f"Nilai bukan angka: {x!r}") from exc
-
-
-def _quantize(x: Any, decimals: int) -> Decimal:
-    if decimals < 0:
-        raise ValueError(f"Jumlah desimal tidak boleh negatif: {decimals}")
-    q = Decimal(1).scaleb(-decimals)
-    d = _to_decimal(x).quantize(q, rounding=ROUND_HALF_UP)
-    return abs(d) if d == 0 else d  # never print "-0,00"
-
-
-def fmt_number(x: Any, decimals: int = 2) -> str:
-    """Format a number id-ID with exactly ``decimals`` decimals: ``1234.565 -> "1.234,57"``."""
-    if _is_missing(x):
-        return MISSING
-    if isinstance(x, float) and math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    d = _quantize(x, decimals)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(d, format=pattern, locale=LOCALE, decimal_quantization=True)
-
-
-def fmt_int(x: Any) -> str:
-    """Format a whole number id-ID: ``4512 -> "4.512"`` (half-up when given a fraction)."""
-    return fmt_number(x, decimals=0)
-
-
-def fmt_percent(x: Any, decimals: int = 1) -> str:
-    """Format a value **in percent units**: ``87.5 -> "87,5%"``, ``100 -> "100,0%"``.
-
-    Parameters
-    ----------
-    x : number
-        Percent (0..100), not a share 0..1: every ``persen_*`` column in kinerja is in percent.
-    decimals : int, default 1
-    """
-    if _is_missing(x):
-        return MISSING
-    return fmt_number(x, decimals=decimals) + "%"
 
 
 def _to_date(d: Any) -> _dt.date:
@@ -123,14 +66,14 @@ def _to_date(d: Any) -> _dt.date:
 
 def fmt_date(d: Any) -> str:
     """Format a date in Indonesian: ``2026-11-28 -> "28 November 2026"``."""
-    if _is_missing(d):
+    if is_missing(d):
         return MISSING
     return format_date(_to_date(d), "d MMMM y", locale=LOCALE)
 
 
 def fmt_month(d: Any) -> str:
     """Format the month of a date in Indonesian: ``2026-11-28 -> "November 2026"``."""
-    if _is_missing(d):
+    if is_missing(d):
         return MISSING
     return format_date(_to_date(d), "MMMM y", locale=LOCALE)
 

@@ -1,7 +1,7 @@
 """Forum-level summary tables of every evaluation stream: ``kinerja rekap``.
 
 The numbers come from the same memoised metric tables the report notebooks show
-(:class:`kinerja.report.core.ReportData`), so a forum workbook and a forum report can never disagree.
+(:class:`kinerja.metrics.store.ReportData`), so a forum workbook and a forum report can never disagree.
 This module only selects the forum columns, applies disclosure control and writes the result.
 
 Tables and their column keys (issue 3, item 10)
@@ -103,7 +103,7 @@ def rekap_tables(
 
     Parameters
     ----------
-    data : kinerja.report.core.ReportData
+    data : kinerja.metrics.store.ReportData
         Loaded data and parameters (``k_pegawai``, ``k_responden``, IKM weight, deadlines).
     periode : str or Periode, optional
         Evaluation period; default the ``periode`` of ``parameters/default.yaml`` (as for the
@@ -274,8 +274,8 @@ def write_rekap(
 def cli_rekap(args: argparse.Namespace) -> int:
     """``kinerja rekap FOLDER --out PATH [--periode P] [--params DIR]``."""
     from kinerja.data.dataset import DataFolderError, load
+    from kinerja.metrics.store import ReportData
     from kinerja.protect import PersonalDataLeak
-    from kinerja.report.core import ReportData
 
     try:
         per = Periode.parse(args.periode) if args.periode else None

@@ -41,11 +41,14 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
+from kinerja.compat import jsonschema as jsonschema_compat
+from kinerja.compat import traitlets as traitlets_compat
+
 #: What a report notebook imports (kinerja.report.core imports the rest lazily while it runs). Not
 #: ``matplotlib_inline.backend_inline``: importing it hooks figures into the *current* IPython
 #: shell, which exists only in the kernel (pyplot loads it there on first use).
 REPORT_MODULES: tuple[str, ...] = (
-    "papermill",  # the worker's own executor (imported once here, see UNUSED_IMPORTS)
+    "papermill",  # the worker's own executor (imported once here, see kinerja.compat.jsonschema)
     "numpy",
     "pandas",
     "pyarrow",
@@ -56,7 +59,7 @@ REPORT_MODULES: tuple[str, ...] = (
     "ipywidgets",
     "IPython",
     "ipykernel.kernelapp",
-    "kinerja.report.core",
+    "kinerja.serve.notebook",
     "kinerja.report.charts",
     "kinerja.data.dataset",
     "kinerja.protect",
@@ -72,29 +75,7 @@ REPORT_MODULES: tuple[str, ...] = (
 )
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
-#: Modules a notebook-running process never needs but pays for at import: jsonschema (imported
-#: by nbformat, hence papermill) imports ``rfc3987_syntax`` only to check the "iri" string
-#: format, and that package compiles a Lark grammar at import time (1.6 CPU-s measured here,
-#: 4-7 s wall on a loaded machine). Nothing in a notebook run validates that format; jsonschema
-#: skips it when the import fails, which is what an entry of ``None`` in ``sys.modules`` makes
-#: it do.
-UNUSED_IMPORTS: tuple[str, ...] = ("rfc3987_syntax",)
-
 _PRELOADED: list[str] = []
-
-
-def skip_unused_imports(names: Iterable[str] = UNUSED_IMPORTS) -> list[str]:
-    """Make ``import`` of ``names`` fail fast in this process (see :data:`UNUSED_IMPORTS`).
-
-    Only modules not imported yet are blocked; returns those. Call it before ``papermill`` or
-    ``nbformat`` is imported (the batch workers and the Voila launcher do).
-    """
-    blocked = []
-    for name in names:
-        if name not in sys.modules:
-            sys.modules[name] = None  # type: ignore[assignment]
-            blocked.append(name)
-    return blocked
 
 
 def fork_available() -> bool:
@@ -113,7 +94,8 @@ def preload(modules: Iterable[str] = REPORT_MODULES) -> list[str]:
     """
     set_here = "MPLBACKEND" not in os.environ
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # read once, when matplotlib is imported
-    skip_unused_imports()
+    # before papermill/nbformat import jsonschema (kinerja.compat.jsonschema)
+    jsonschema_compat.apply()
     done: list[str] = []
     try:
         for name in modules:
@@ -205,12 +187,9 @@ def _child_main(argv: list[str], env: dict[str, str] | None, cwd: str | None) ->
     argv = [*argv, f"--IPKernelApp.parent_handle={os.getppid()}"]
     sys.argv = ["ipykernel_launcher", *argv]
     from ipykernel.kernelapp import IPKernelApp
-    from traitlets.config import Application
 
     # a parent that is itself a traitlets application (the Voila server) holds the singleton
-    parent_app = Application._instance  # noqa: SLF001
-    if parent_app is not None:
-        type(parent_app).clear_instance()
+    traitlets_compat.release_application_singleton()
 
     app = IPKernelApp.instance()
     app.initialize(argv)

@@ -8,11 +8,13 @@ What the launcher does, in order:
    once (``kinerja.load``) and saved (``Dataset.save_cache``) -- see :func:`prepare_cache`;
 2. copies only the form notebooks (:data:`FORM_NOTEBOOKS`) into a private folder that Voila
    serves as ``root_dir`` -- the internal register and any other file stay unreachable;
-3. writes the Voila configuration (:func:`voila_config`) as ``voila.json`` into a private
+3. writes the Voila configuration (:func:`kinerja.serve.voila_config.voila_config`) as ``voila.json`` into a private
    temporary folder and points Voila's ``config_file_paths`` at that folder only, so a stray
    ``voila.json`` in the working directory or in Jupyter's config path cannot loosen it;
-4. applies :func:`kinerja.compat.jupyter_client.apply` (the stall fix, toolchain trap 1) in this process,
-   which is the Voila server process, and runs Voila in-process;
+4. applies the third-party patches of :mod:`kinerja.compat` in this process, which is the Voila
+   server process -- :func:`kinerja.compat.jupyter_client.apply` (the stall fix, toolchain trap 1)
+   and :func:`kinerja.compat.voila.apply` (closing a page frees its kernel) -- and runs Voila
+   in-process;
 5. once the server listens, starts the background pre-render (:func:`start_prerender`): two
    worker processes at lower priority render every OPD of the default period into
    ``<out>/_formulir/<cache key>`` (``KINERJA_FORM_CACHE`` for the kernels), so an OPD change
@@ -42,7 +44,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from kinerja.serve.forms import ENV_CACHE_DIR, ENV_DATA_DIR, ENV_FORM_CACHE, ENV_PARAMS_DIR
+from kinerja.serve.query import ENV_CACHE_DIR, ENV_DATA_DIR, ENV_FORM_CACHE, ENV_PARAMS_DIR
+from kinerja.serve.voila_config import voila_config
 
 #: Repository root (``kinerja`` is installed in editable mode from it).
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,16 +59,6 @@ DEFAULT_OUT = Path("reports")
 #: ``ikhtisar_data`` is no form, so neither may be reachable from a browser.
 FORM_NOTEBOOKS = ("laporan_opd.ipynb", "penjelajah_hambatan.ipynb", "ringkasan_kota.ipynb")
 
-#: Seconds one notebook cell may run in a Voila kernel before it is interrupted.
-CELL_TIMEOUT = 120
-#: Idle kernels (no browser connected) are shut down after this many seconds ...
-CULL_IDLE_TIMEOUT = 300
-#: ... checked this often.
-CULL_INTERVAL = 30
-#: Pre-heated kernels kept ready per notebook.
-POOL_SIZE = 1
-#: Seconds before a used pre-heated kernel is replaced.
-POOL_FILL_DELAY = 5.0
 
 #: Folder (inside the output folder, beside the batch's ``_cache``) of the rendered form
 #: sections (:class:`kinerja.serve.forms.RenderCache`), one sub-folder per prepared cache. Never
@@ -75,14 +68,6 @@ FORM_CACHE_DIR = "_formulir"
 PRERENDER_JOBS = 2
 PRERENDER_NICE = 10
 
-#: Only these files may be fetched from ``/voila/files/`` (Voila's default, kept).
-FILE_ALLOWLIST = [r".*\.(png|jpg|gif|svg)"]
-#: Never served even if allow-listed: notebooks, code, hidden files and folders, data files.
-FILE_DENYLIST = [
-    r".*\.(ipynb|py)",
-    r"(^|.*/)\..*",
-    r".*\.(csv|xlsx|xls|parquet|json|yaml|yml|txt|zip)",
-]
 
 # --------------------------------------------------------------------------------------------
 # Data cache
@@ -96,14 +81,14 @@ def prepare_cache(
 ) -> Path:
     """Return the prepared-cache folder for ``data_dir``, shared with ``kinerja batch``.
 
-    Uses :func:`kinerja.run.batch.prepare_cache` with the batch's output folder (default
+    Uses :func:`kinerja.run.cache.prepare_cache` with the batch's output folder (default
     ``reports``): the batch's cache under ``<out>/_cache/<key>`` is reused when its key (SHA-256
     of the input files) and its file hashes match; otherwise the data is loaded once with
     ``kinerja.load`` and written with ``Dataset.save_cache`` -- and the next batch reuses it.
     """
-    from kinerja.run import batch
+    from kinerja.run import cache as batch_cache
 
-    info = batch.prepare_cache(Path(data_dir), Path(out_dir))
+    info = batch_cache.prepare_cache(Path(data_dir), Path(out_dir))
     if info.status == "dipakai ulang":
         log(f"Memakai cache data yang sudah ada: {info.path}")
     else:
@@ -112,7 +97,7 @@ def prepare_cache(
     # the default period's metric tables, computed once, so a new kernel only filters and draws
     from kinerja.domain.params import load_defaults
 
-    metrics = batch.warm_metrics(Path(info.path), str(load_defaults(None)["periode"]), None)
+    metrics = batch_cache.warm_metrics(Path(info.path), str(load_defaults(None)["periode"]), None)
     log(f"Metrik periode bawaan: {metrics['status']}")
     return Path(info.path)
 
@@ -134,65 +119,7 @@ def form_cache_dir(cache: Path) -> Path:
 
 
 # --------------------------------------------------------------------------------------------
-# Voila configuration
-
-
-def voila_config(
-    *,
-    port: int,
-    root_dir: str | os.PathLike[str],
-    preheat: bool = True,
-    pool_size: int = POOL_SIZE,
-    cell_timeout: int = CELL_TIMEOUT,
-    cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
-    cull_interval: int = CULL_INTERVAL,
-) -> dict[str, Any]:
-    """The traitlets configuration ``kinerja app`` gives Voila (written as ``voila.json``)."""
-    return {
-        "Voila": {
-            "ip": "127.0.0.1",
-            "port": int(port),
-            "port_retries": 0,
-            "root_dir": str(root_dir),
-            "open_browser": False,
-            "tornado_settings": {
-                "headers": {
-                    "X-Content-Type-Options": "nosniff",
-                    "Referrer-Policy": "no-referrer",
-                    "X-Frame-Options": "SAMEORIGIN",
-                }
-            },
-        },
-        "VoilaConfiguration": {
-            "strip_sources": True,
-            "show_tracebacks": False,
-            "file_allowlist": FILE_ALLOWLIST,
-            "file_denylist": FILE_DENYLIST,
-            "preheat_kernel": bool(preheat),
-            "default_pool_size": int(pool_size) if preheat else 0,
-            "theme": "light",
-        },
-        "VoilaExecutor": {"timeout": int(cell_timeout)},
-        # refill the pool a few seconds after a page took its kernel, so that warming the next
-        # kernel does not compete (2 cores) with the first page's widgets and first redraw
-        "VoilaKernelManager": {"fill_delay": float(POOL_FILL_DELAY)},
-        "MappingKernelManager": {
-            "cull_idle_timeout": int(cull_idle_timeout),
-            "cull_interval": int(cull_interval),
-            "cull_connected": False,
-            **_fork_kernels(),
-        },
-    }
-
-
-def _fork_kernels() -> dict[str, str]:
-    """Kernels forked from this server process, which imported the report's modules once
-    (:mod:`kinerja.run.forkkernel`; ``KINERJA_FORK_KERNEL=0``: a new interpreter per kernel)."""
-    from kinerja.run import forkkernel
-
-    if not forkkernel.fork_available():
-        return {}
-    return {"kernel_manager_class": "kinerja.run.forkkernel.ForkingServerKernelManager"}
+# Server and background pre-render
 
 
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -264,30 +191,6 @@ def stop_prerender(child: Any, timeout: float = 30) -> None:
         child.wait(timeout=timeout)
 
 
-def _send_xsrf_cookie_with_pages() -> None:
-    """Make every Voila page set the ``_xsrf`` cookie, so that closing the page frees its kernel.
-
-    Voila's page posts ``/voila/api/shutdown/<kernel>`` with ``navigator.sendBeacon`` on
-    ``beforeunload``, taking the XSRF token from the ``_xsrf`` cookie; but the render handler
-    never reads ``xsrf_token``, so tornado never sets that cookie, every shutdown is refused with
-    403 ("'_xsrf' argument missing from POST") and each closed page leaves its kernel running
-    until the idle cull (seen: 18 kernels, 3 GB, after a benchmark). Reading the property at the
-    start of the page request sets the cookie (tornado's own mechanism); XSRF checking stays on.
-    """
-    from voila.tornado.handler import TornadoVoilaHandler
-
-    if getattr(TornadoVoilaHandler.get, "_kinerja_xsrf", False):
-        return
-    original = TornadoVoilaHandler.get
-
-    async def get(self: Any, path: str | None = None) -> None:
-        self.xsrf_token  # noqa: B018 - the property sets the _xsrf cookie
-        await original(self, path)
-
-    get._kinerja_xsrf = True  # type: ignore[attr-defined]
-    TornadoVoilaHandler.get = get  # type: ignore[method-assign]
-
-
 def serve(
     config: dict[str, Any],
     *,
@@ -301,18 +204,20 @@ def serve(
     pre-render once the server listens, so it never delays the server or the first page's
     kernel start; it is stopped with the server.
     """
+    from kinerja.compat import jsonschema as jsonschema_compat
+    from kinerja.compat import jupyter_client as jupyter_patch
+    from kinerja.compat import voila as voila_compat
     from kinerja.run import forkkernel
 
     if forkkernel.fork_available():
-        # before Voila imports nbformat (see forkkernel.UNUSED_IMPORTS); every kernel is then
-        # forked with pandas, matplotlib and kinerja.report.core already imported
+        # before Voila imports nbformat (kinerja.compat.jsonschema); every kernel is then
+        # forked with pandas, matplotlib and the report modules already imported
+        jsonschema_compat.apply()
         forkkernel.preload()
     from voila.app import Voila
 
-    from kinerja.compat import jupyter_client as jupyter_patch
-
     jupyter_patch.apply()  # before Voila starts any kernel client (toolchain trap 1)
-    _send_xsrf_cookie_with_pages()
+    voila_compat.apply()  # closing a page frees its kernel (voila issue 1458)
     # Ctrl-C stops the server cleanly (Voila shuts its kernels down) even when this process was
     # started with SIGINT ignored, as background jobs of a non-interactive shell are
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -1,0 +1,510 @@
+"""The report data store: a :class:`Dataset`, its parameters and a memo of every metric table.
+
+:class:`ReportData` is built once per kernel from the prepared cache or a data folder
+(:meth:`ReportData.from_dirs`, :meth:`ReportData.from_cache`, :meth:`ReportData.from_folder`; a
+raw folder is validated once and kept in a private cache outside it, :func:`folder_cache_dir`).
+``data.metric(name, periode)`` computes a metric table of :mod:`kinerja.metrics.registry` for all
+OPDs the first time a period is asked for and keeps it; the batch stores the memo beside its data
+cache (:meth:`ReportData.save_metrics`, file :data:`METRICS_FILE`) so that every notebook of a
+batch reuses it. :func:`get_report_data` keeps one :class:`ReportData` per source in the kernel.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kinerja.domain.audience import K_PEGAWAI, K_RESPONDEN
+from kinerja.domain.period import Periode
+from kinerja.metrics import city  # noqa: F401  (registers the city-comparison metric "kota")
+from kinerja.metrics.registry import DATE_COLUMNS, METRICS, PERIOD_FREE
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = PROJECT_ROOT / "data" / "sampel"
+METRICS_FILE = "metrics.pkl"
+
+__all__ = [
+    "K_PEGAWAI",
+    "K_RESPONDEN",
+    "METRICS_FILE",
+    "PROJECT_ROOT",
+    "SAMPLE_DIR",
+    "ReportData",
+    "folder_cache_dir",
+    "get_report_data",
+    "resolve_data_dir",
+]
+
+
+def resolve_data_dir(
+    data_dir: str | Path | None = None,
+    *,
+    base: str | Path | None = None,
+    generate_sample: bool = True,
+) -> Path:
+    """Find the data folder a notebook parameter names.
+
+    A relative path is tried against ``base`` (the notebook folder; default the working
+    directory), then against the project root, then against ``notebooks/`` of the project (the
+    default parameter ``"../data/sampel"`` is written relative to ``notebooks/``). When nothing
+    exists and the path names the bundled sample (``data/sampel``), the sample is generated
+    there with :func:`kinerja.data.sample.generate` (first use).
+
+    Raises
+    ------
+    FileNotFoundError
+        With an Indonesian message naming the folders tried.
+    """
+    raw = Path(data_dir) if data_dir not in (None, "") else SAMPLE_DIR
+    raw = raw.expanduser()
+    if raw.is_absolute():
+        candidates = [raw]
+    else:
+        bases = [
+            Path(base) if base is not None else Path.cwd(),
+            PROJECT_ROOT,
+            PROJECT_ROOT / "notebooks",
+        ]
+        candidates = [(b / raw).resolve() for b in bases]
+    for cand in candidates:
+        if cand.is_dir():
+            return cand
+    sample = SAMPLE_DIR.resolve()
+    if generate_sample and any(c.resolve() == sample for c in candidates):
+        from kinerja.data.sample import generate
+
+        generate(sample)
+        return sample
+    tried = ", ".join(str(c) for c in dict.fromkeys(candidates))
+    raise FileNotFoundError(f"Folder data tidak ditemukan: {data_dir} (dicoba: {tried})")
+
+
+_METRICS_MAGIC = b"kinerja-metrics-2\n"
+
+
+class _Stored:
+    """Where one pickled table sits in the metrics file (:meth:`ReportData.save_metrics`)."""
+
+    __slots__ = ("length", "offset", "path")
+
+    def __init__(self, path: Path, offset: int, length: int) -> None:
+        self.path, self.offset, self.length = path, offset, length
+
+    def load(self) -> Any:
+        import pickle
+
+        with self.path.open("rb") as fh:
+            fh.seek(self.offset)
+            return pickle.loads(fh.read(self.length))  # our own cache file
+
+
+class _StoredMemo(dict):
+    """A memo whose stored values are unpickled on first access (then kept)."""
+
+    def __getitem__(self, key: Any) -> Any:
+        value = dict.__getitem__(self, key)
+        if isinstance(value, _Stored):
+            value = value.load()
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default  # noqa: SIM401 (self.get is this)
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [self[k] for k in self]
+
+    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
+        return [(k, self[k]) for k in self]
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self.items()) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> Any:
+        return (dict, (dict(self.items()),))
+
+
+class ReportData:
+    """Everything a report shows, loaded once: dataset, parameters and memoised metric tables.
+
+    Parameters
+    ----------
+    dataset : kinerja.data.dataset.Dataset
+        Loaded (validated) tables.
+    params : dict, optional
+        Effective defaults (``kinerja.domain.params.load_defaults``); built-in defaults when omitted.
+    source : str
+        Human description of where the data came from (shown in the data overview).
+    today : date-like, optional
+        Reference date for "overdue" (default: today).
+
+    Notes
+    -----
+    ``metric(name, periode)`` computes a metric for **all** OPDs the first time it is asked for
+    and keeps it; section builders then filter one OPD's rows. A form control change therefore
+    only filters and redraws.
+    """
+
+    def __init__(
+        self,
+        dataset: Any,
+        *,
+        params: dict[str, Any] | None = None,
+        params_dir: str | Path | None = None,
+        source: str = "",
+        today: Any = None,
+    ) -> None:
+        self.dataset = dataset
+        tables = getattr(dataset, "tables", None)
+        # a lazy cache mapping (kinerja.data.dataset.LazyTables) stays lazy: a report whose metrics
+        # were precomputed by the batch never reads the large tables
+        self.tables: Mapping[str, pd.DataFrame] = (
+            tables if tables is not None and not isinstance(tables, dict) else dict(tables or {})
+        )
+        if params is None:
+            params = _load_params(params_dir)
+        self.params = params
+        self.params_dir = params_dir
+        self.source = source
+        self.today = (
+            pd.Timestamp(today).normalize()
+            if today is not None
+            else (pd.Timestamp.today().normalize())
+        )
+        self.k_pegawai = int(params.get("k_pegawai", K_PEGAWAI))
+        self.k_responden = int(params.get("k_responden", K_RESPONDEN))
+        self._memo: dict[tuple[str, str], Any] = {}
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_cache(cls, cache_dir: str | Path, **kwargs: Any) -> ReportData:
+        """Build from a prepared cache written by ``Dataset.save_cache`` (the batch).
+
+        When the batch also stored precomputed metrics (:meth:`save_metrics`) for the same data,
+        parameters and reference date, they are reused, so no notebook recomputes them.
+        """
+        from kinerja.data.dataset import Dataset
+
+        kwargs.setdefault("source", f"cache {Path(cache_dir).name}")
+        data = cls(Dataset.from_cache(cache_dir, lazy=True), **kwargs)
+        data.load_metrics(cache_dir)
+        return data
+
+    # -- precomputed metrics (shared by every notebook of a batch) -------------------------------
+    def _metrics_key(self) -> str:
+        """What the memo depends on: input file hashes, parameters and the reference date."""
+        import hashlib
+
+        hashes = getattr(self.dataset, "file_hashes", None) or {}
+        blob = json.dumps(
+            {
+                "files": {str(k): str(v) for k, v in sorted(dict(hashes).items())},
+                "params": self.params,
+                "today": str(self.today.date()),
+            },
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def warm(
+        self,
+        periode: str | Periode | None = None,
+        *,
+        builders: Iterable[Callable[[ReportData, Periode], Any]] = (),
+    ) -> int:
+        """Compute every metric table the reports of ``periode`` use (nothing is displayed).
+
+        Parameters
+        ----------
+        periode : str or Periode, optional
+            The period (``None``: :meth:`periode`'s default).
+        builders : iterable of callables
+            ``builder(data, periode)``, called first: the report layer passes the assemblies of
+            the reports to warm (:func:`kinerja.report.registry.warm`), which ask for exactly the
+            all-OPD metric tables their notebooks need.
+
+        Returns
+        -------
+        int
+            How many metric tables are memoised.
+        """
+        per = self.periode(periode)
+        for build in builders:
+            build(self, per)
+        # a section asks for some tables only when that OPD has rows (e.g. the IKM elements of
+        # an OPD without survey rows): compute every metric not asked for yet for ``per``
+        for name in METRICS:
+            at = None if name in PERIOD_FREE else per
+            if (name, "" if at is None else str(at)) not in self._memo:
+                try:
+                    self.metric(name, at)
+                except Exception:  # noqa: BLE001 - the notebook computes it and shows the error
+                    continue
+        return len(self._memo)
+
+    def save_metrics(self, cache_dir: str | Path) -> Path:
+        """Store the memoised metric tables next to the data cache (atomic write).
+
+        The file is a pickle container written by the batch into its own cache folder and read
+        back only when its key matches (:meth:`load_metrics`); it is a cache, never an input
+        format. Every table is pickled on its own (a dict of tables, like ``service``, table by
+        table) and an index at the end says where, so a notebook unpickles only the tables its
+        report uses: the service event log alone is most of the file and only the bottleneck
+        explorer and the training-impact section need it.
+        """
+        import os
+        import pickle
+        import tempfile
+
+        target = Path(cache_dir) / METRICS_FILE
+        fd, tmp = tempfile.mkstemp(prefix=".metrics-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+
+                def put(value: Any) -> tuple[int, int]:
+                    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                    offset = fh.tell()
+                    fh.write(blob)
+                    return (offset, len(blob))
+
+                fh.write(_METRICS_MAGIC)
+                index: dict[Any, Any] = {}
+                for key, value in self._memo.items():
+                    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+                        index[key] = {k: put(v) for k, v in value.items()}
+                    else:
+                        index[key] = put(value)
+                head = fh.tell()
+                pickle.dump(
+                    {"key": self._metrics_key(), "index": index},
+                    fh,
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
+                fh.write(head.to_bytes(8, "little"))
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def load_metrics(self, cache_dir: str | Path) -> bool:
+        """Reuse metrics stored by :meth:`save_metrics` when they match this data; else ignore.
+
+        Only the index is read here; each table is unpickled the first time it is used.
+        """
+        import pickle
+
+        path = Path(cache_dir) / METRICS_FILE
+        if not path.is_file():
+            return False
+        try:
+            with path.open("rb") as fh:  # our own cache file, see save_metrics
+                if fh.read(len(_METRICS_MAGIC)) != _METRICS_MAGIC:
+                    return False
+                fh.seek(-8, 2)
+                fh.seek(int.from_bytes(fh.read(8), "little"))
+                head = pickle.load(fh)
+        except Exception:  # a damaged cache only costs time: recompute
+            return False
+        if not isinstance(head, dict) or head.get("key") != self._metrics_key():
+            return False
+        memo = _StoredMemo()
+        for key, where in head["index"].items():
+            if isinstance(where, dict):
+                dict.__setitem__(
+                    memo, key, _StoredMemo({k: _Stored(path, *w) for k, w in where.items()})
+                )
+            else:
+                dict.__setitem__(memo, key, _Stored(path, *where))
+        memo.update(self._memo)
+        self._memo = memo
+        return True
+
+    @classmethod
+    def from_folder(
+        cls, data_dir: str | Path | None, *, use_cache: bool = True, **kwargs: Any
+    ) -> ReportData:
+        """Load and validate a raw data folder (``kinerja.load``).
+
+        With ``use_cache`` (default) the validated tables are kept in a private cache outside
+        the data folder (:func:`folder_cache_dir`) and reused while every input file still has
+        the same SHA-256, so opening a second notebook on the same folder does not re-parse
+        the raw exports.
+        """
+        folder = resolve_data_dir(data_dir)
+        kwargs.setdefault("source", f"folder {folder}")
+        dataset = _load_folder_cached(folder) if use_cache else _load_folder(folder)
+        return cls(dataset, **kwargs)
+
+    @classmethod
+    def from_dirs(
+        cls,
+        cache_dir: str | Path | None = None,
+        data_dir: str | Path | None = None,
+        **kwargs: Any,
+    ) -> ReportData:
+        """The cache when it exists, else the data folder (else the bundled sample)."""
+        if cache_dir not in (None, "") and Path(cache_dir).is_dir():
+            return cls.from_cache(cache_dir, **kwargs)
+        return cls.from_folder(data_dir, **kwargs)
+
+    load = from_dirs
+
+    # -- access -------------------------------------------------------------------------------
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A loaded table or ``None`` when its file was absent."""
+        t = self.tables.get(name)
+        return t if t is not None else None
+
+    def has(self, name: str) -> bool:
+        """Whether table ``name`` is present and not empty (a lazy table is not read for it)."""
+        n_rows = getattr(self.tables, "n_rows", None)
+        if n_rows is not None:
+            n = n_rows(name)
+            return n is not None and n > 0
+        t = self.tables.get(name)
+        return t is not None and len(t) > 0
+
+    @property
+    def opd(self) -> pd.DataFrame:
+        return self.tables["opd"]
+
+    def opd_name(self, kode_opd: str) -> str:
+        """``nama_opd`` of a code; a clear error for an unknown code."""
+        rows = self.opd.loc[self.opd["kode_opd"] == kode_opd, "nama_opd"]
+        if rows.empty:
+            raise ValueError(f"Kode OPD tidak dikenal dalam tabel opd: {kode_opd!r}")
+        return str(rows.iloc[0])
+
+    def check_opd(self, kode_opd: str | None) -> str:
+        """Validate a ``kode_opd`` parameter against the ``opd`` table (returns it)."""
+        if kode_opd in (None, ""):
+            return str(self.opd["kode_opd"].iloc[0])
+        kode = str(kode_opd)
+        self.opd_name(kode)
+        return kode
+
+    def periode(self, periode: str | Periode | None) -> Periode:
+        """Parse a period parameter; ``None`` → the ``periode`` of ``parameters/default.yaml``."""
+        if periode in (None, ""):
+            periode = self.params.get("periode") or self.latest_year()
+        return Periode.parse(periode)
+
+    def latest_year(self) -> str:
+        """The latest year seen in the dated tables (fallback period)."""
+        years = []
+        for name, col in DATE_COLUMNS.items():
+            t = self.tables.get(name)
+            if t is not None and len(t) and col in t.columns:
+                y = pd.to_datetime(t[col], errors="coerce").dt.year.max()
+                if pd.notna(y):
+                    years.append(int(y))
+        return str(max(years)) if years else str(pd.Timestamp.today().year)
+
+    def metric(self, name: str, periode: str | Periode | None = None) -> Any:
+        """Metric ``name`` for all OPDs in ``periode`` (memoised)."""
+        per = None if periode is None else str(Periode.parse(periode))
+        key = (name, per or "")
+        if key not in self._memo:
+            builder = METRICS[name]
+            self._memo[key] = builder(self, None if per is None else Periode.parse(per))
+        return self._memo[key]
+
+
+def _load_folder(folder: Path) -> Any:
+    from kinerja.data.dataset import load
+
+    return load(folder)
+
+
+def folder_cache_dir(folder: str | Path) -> Path:
+    """Private cache of a data folder: ``$XDG_CACHE_HOME/kinerja/<hash of its path>``.
+
+    Never inside the data folder (raw data stays read-only); ``KINERJA_FOLDER_CACHE`` overrides
+    the root (tests).
+    """
+    import hashlib
+    import os
+
+    root = os.environ.get("KINERJA_FOLDER_CACHE") or (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kinerja"
+    )
+    key = hashlib.sha256(str(Path(folder).resolve()).encode("utf-8")).hexdigest()[:20]
+    return Path(root) / key
+
+
+def _load_folder_cached(folder: Path) -> Any:
+    import os
+    import shutil
+    import tempfile
+
+    from kinerja.data.dataset import Dataset
+
+    cache = folder_cache_dir(folder)
+    if (cache / "dataset.json").is_file():
+        try:
+            ds = Dataset.from_cache(cache)
+            if ds.cache_is_current(folder):
+                return ds
+        except (OSError, ValueError, KeyError):  # a damaged cache is rebuilt
+            pass
+    ds = _load_folder(folder)
+    tmp: Path | None = None
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache.parent))
+        ds.save_cache(tmp)
+        old = cache.with_name(cache.name + ".old")
+        if cache.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(cache, old)
+        os.replace(tmp, cache)  # atomic: readers see the old cache or the new one
+        tmp = None
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError:  # a cache we cannot write only costs time next run
+        pass
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return ds
+
+
+def _load_params(params_dir: str | Path | None) -> dict[str, Any]:
+    from kinerja.domain.params import load_defaults
+
+    return load_defaults(params_dir)
+
+
+_DATA_MEMO: dict[tuple[str, str, str], ReportData] = {}
+
+
+def get_report_data(
+    *,
+    cache_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    params_dir: str | Path | None = None,
+) -> ReportData:
+    """One :class:`ReportData` per (cache, data folder, parameters) in this kernel.
+
+    ``cache_dir`` wins when it exists; otherwise ``data_dir`` is resolved with
+    :func:`resolve_data_dir` (the bundled sample by default, generated on first use).
+    """
+    cache = str(Path(cache_dir).resolve()) if cache_dir not in (None, "") else ""
+    if cache and not Path(cache).is_dir():
+        raise FileNotFoundError(f"Folder cache tidak ditemukan: {cache_dir}")
+    folder = "" if cache else str(resolve_data_dir(data_dir))
+    pdir = str(Path(params_dir).resolve()) if params_dir not in (None, "") else ""
+    key = (cache, folder, pdir)
+    if key not in _DATA_MEMO:
+        if cache:
+            _DATA_MEMO[key] = ReportData.from_cache(cache, params_dir=pdir or None)
+        else:
+            _DATA_MEMO[key] = ReportData.from_folder(folder, params_dir=pdir or None)
+    return _DATA_MEMO[key]

@@ -1,0 +1,122 @@
+"""The text a reader could see in an output file: HTML, JSON/notebooks, xlsx, data frames."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# notebook output MIME types whose payload is binary (base64), not text a reader sees
+_BINARY_MIME = re.compile(r"^(image/(?!svg)|audio/|video/|application/(pdf|octet-stream))")
+
+
+def is_present(v: object) -> bool:
+    """True when ``v`` is a real value: not None, NaN, NA or blank."""
+    return (
+        v is not None
+        and not (isinstance(v, float) and np.isnan(v))
+        and v is not pd.NA
+        and str(v).strip() != ""
+    )
+
+
+def decode_bytes(data: bytes) -> str:
+    """``data`` as text: UTF-8 (BOM removed), else cp1252 with replacement characters."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def frame_text(df: pd.DataFrame) -> str:
+    """Headers, index labels and every cell of ``df`` as one text, for scanning."""
+    parts = [" | ".join(map(str, df.columns)), " | ".join(map(str, df.index))]
+    for col in df.columns:
+        parts.append("\n".join(map(str, df[col].tolist())))
+    return "\n".join(parts)
+
+
+def json_strings(obj: Any, key: str = "") -> Iterable[str]:
+    """Every string, key and integer of a JSON document, skipping binary payloads (``image/png``)."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield str(k)
+            if isinstance(k, str) and _BINARY_MIME.match(k):
+                continue
+            yield from json_strings(v, str(k))
+    elif isinstance(obj, list):
+        for x in obj:
+            yield from json_strings(x, key)
+    elif isinstance(obj, bool) or obj is None:
+        return
+    elif isinstance(obj, int):
+        yield str(obj)
+    elif isinstance(obj, float):
+        yield repr(obj)
+    else:
+        yield str(obj)
+
+
+def xlsx_texts(data: bytes) -> Iterable[str]:
+    """Cell values, comments, sheet titles and document properties of an xlsx workbook."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        # an unreadable workbook cannot be shown to be clean: refuse rather than pass it
+        raise ValueError(
+            f"Berkas Excel tidak dapat dibaca untuk pemeriksaan data pribadi: {exc}"
+        ) from exc
+    try:
+        props = wb.properties
+        for attr in ("creator", "title", "subject", "description", "keywords", "lastModifiedBy"):
+            value = getattr(props, attr, None)
+            if value:
+                yield str(value)
+        for ws in wb.worksheets:
+            yield ws.title
+            for row in ws.iter_rows():
+                for cell in row:
+                    value = cell.value
+                    if (
+                        isinstance(value, float)
+                        and 1e17 <= abs(value) < 1e18
+                        and value.is_integer()
+                    ):
+                        # a NIP written as a number: Excel keeps 15 significant digits, the rest
+                        # is rounded, but the birth date and TMT are still there
+                        yield str(int(value))
+                    elif value is not None:
+                        yield str(value)
+                    if cell.comment is not None:
+                        yield cell.comment.text
+            yield ""
+    finally:
+        wb.close()
+
+
+class TextCollector(HTMLParser):
+    """Visible text and attribute values of an HTML page, tags removed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.append(" ")
+        for _, value in attrs:
+            if value:
+                self.parts.append(" " + value + " ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)

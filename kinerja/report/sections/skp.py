@@ -1,0 +1,131 @@
+"""Section: predikat kinerja pegawai (SKP) of one OPD, with the curve warnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kinerja.domain.period import Periode
+from kinerja.metrics.registry import opd_rows
+from kinerja.metrics.store import ReportData
+from kinerja.report.blocks import (
+    SOURCE_LABELS,
+    SUPPRESSED_MARK,
+    Audience,
+    Col,
+    heading,
+    missing_table,
+    note,
+    paragraph,
+    render_table,
+    suppression_note,
+    warning_box,
+)
+from kinerja.report.formatting import fmt_int
+
+__all__ = ["section_skp"]
+
+
+def section_skp(
+    data: ReportData,
+    *,
+    kode_opd: str,
+    periode: str | Periode,
+    audience: Audience = "forum",
+    heading_level: int | None = 2,
+) -> list[Any]:
+    """Predikat distribution of one OPD (PermenPANRB 6/2022 §2.3) with the §2.6 curve warnings."""
+    from kinerja.protect import suppress_distribution
+    from kinerja.report.charts import bar_chart
+
+    per = Periode.parse(periode)
+    out: list[Any] = []
+    if heading_level:
+        out.append(heading("Predikat Kinerja Pegawai (SKP)", heading_level))
+    if not data.has("penilaian_skp"):
+        return [*out, missing_table("penilaian_skp")]
+    dist, used = data.metric("skp", per)
+    d = opd_rows(dist, kode_opd)
+    if d.empty or int(d["jumlah"].sum()) == 0:
+        return [*out, note(f"Tidak ada penilaian SKP untuk OPD ini pada periode {used}.")]
+    used_label = Periode.parse(used).label
+    src = SOURCE_LABELS["penilaian_skp"] + f", periode penilaian {used_label}; PermenPANRB 6/2022"
+    k = data.k_pegawai
+    total = int(d["jumlah"].sum())
+    shown = d.copy()
+    if audience == "forum":
+        shown = suppress_distribution(shown, group_cols=("kode_opd",), k=k, value_cols=("persen",))
+    shown["predikat"] = shown["predikat"].astype("str")
+    notes = []
+    if used != str(per):
+        notes.append(
+            f"Tidak ada penilaian tahunan {per.year}; dipakai penilaian periodik terakhir ({used_label})."
+        )
+    notes.append("Predikat menurut matriks rating hasil kerja × rating perilaku (§2.3).")
+    out.append(
+        render_table(
+            shown,
+            [
+                Col("predikat", "Predikat"),
+                Col("jumlah", "Jumlah pegawai", "int"),
+                Col("persen", "Persentase", "percent", 1),
+            ],
+            title=f"Distribusi predikat kinerja pegawai ({fmt_int(total)} pegawai dinilai)",
+            source=src,
+            notes=notes,
+            suppression_note=suppression_note(k, "pegawai"),
+            audience=audience,
+        )
+    )
+    if audience == "internal" or total >= k and not (shown["jumlah"] == SUPPRESSED_MARK).any():
+        out.append(
+            bar_chart(
+                d.assign(predikat=d["predikat"].astype("str")),
+                category="predikat",
+                value="persen",
+                title=f"Distribusi predikat SKP, {used_label}",
+                value_label="Persentase pegawai",
+                source=src,
+                percent=True,
+                decimals=1,
+                orient="v",
+                value_max=100,
+            )
+        )
+    else:
+        out.append(
+            note("Grafik distribusi tidak ditampilkan karena ada kelompok yang disembunyikan.")
+        )
+    # curve warnings when the OPD's own predikat is set in parameters/opd/<kode>.yaml
+    org = _org_predikat(data, kode_opd)
+    if org:
+        from kinerja.metrics.skp import curve_warnings
+
+        warn = curve_warnings(d, {kode_opd: org})
+        if warn.empty:
+            out.append(
+                paragraph(
+                    f"Predikat organisasi: {org}. Distribusi predikat pegawai sesuai pola §2.6."
+                )
+            )
+        else:
+            for msg in warn["pesan"].astype("str"):
+                out.append(warning_box(f"Predikat organisasi {org}: {msg}"))
+            out.append(note(str(warn["catatan"].iloc[0])))
+    else:
+        out.append(
+            note(
+                "Predikat kinerja organisasi belum diisi (kunci org_predikat di "
+                f"parameters/opd/{kode_opd}.yaml), sehingga pola distribusi §2.6 tidak diperiksa."
+            )
+        )
+    return out
+
+
+def _org_predikat(data: ReportData, kode_opd: str) -> str | None:
+    from kinerja.domain.params import ParameterError, resolve_params
+
+    try:
+        values = resolve_params(kode_opd, params_dir=data.params_dir)
+    except (ParameterError, OSError):
+        return None
+    return values.get("org_predikat")

@@ -1,0 +1,215 @@
+"""The prepared data cache of ``kinerja batch`` (and ``kinerja app``): load the raw exports once.
+
+The cache lives in ``<out>/_cache/<key>/``, where ``key`` is the SHA-256 of every input file's
+content; an intact cache with the same key is reused, a damaged one is detected (file hashes) and
+rebuilt. :func:`warm_metrics` stores the all-OPD metric tables beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from kinerja.data.io import file_sha256
+from kinerja.metrics.store import METRICS_FILE
+from kinerja.run.common import STATUS_FAILED, STATUS_OK, BatchError, inside, now
+
+CACHE_FORMAT = 1
+CACHE_META = "_kinerja_cache.json"
+
+
+def _hash_tree(folder: Path, *, skip: Iterable[str] = ()) -> dict[str, str]:
+    skip = set(skip)
+    out: dict[str, str] = {}
+    if not folder.is_dir():
+        return out
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_file() and rel not in skip and not any(s.startswith(".") for s in p.parts[-1:]):
+            out[rel] = file_sha256(p)
+    return out
+
+
+@dataclass
+class CacheInfo:
+    """The prepared data cache of a batch."""
+
+    path: Path
+    key: str
+    status: Literal["dibuat", "dipakai ulang", "dibangun ulang"]
+    inputs: dict[str, str]
+    opd: Any = field(repr=False, default=None)
+    summary: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+
+def _input_hashes(data_dir: Path) -> dict[str, str]:
+    files = {
+        p.name: file_sha256(p)
+        for p in sorted(data_dir.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }
+    if not files:
+        raise BatchError(f"folder data kosong: {data_dir}")
+    return files
+
+
+def _cache_is_intact(cache_dir: Path, key: str) -> tuple[bool, str]:
+    meta_path = cache_dir / CACHE_META
+    if not cache_dir.is_dir():
+        return False, ""
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False, "metadata cache hilang atau rusak"
+    if meta.get("key") != key or meta.get("format") != CACHE_FORMAT:
+        return False, "cache untuk data lain"
+    files = meta.get("files") or {}
+    if not files:
+        return False, "cache tanpa berkas"
+    actual = _hash_tree(cache_dir, skip={CACHE_META, METRICS_FILE})
+    if actual != files:
+        changed = sorted(set(actual) ^ set(files) | {k for k in files if actual.get(k) != files[k]})
+        return False, "berkas cache berubah/rusak: " + ", ".join(changed[:5])
+    return True, ""
+
+
+def _load_dataset(data_dir: Path, quarantine_dir: Path | None) -> Any:
+    from kinerja.data.dataset import load
+
+    if quarantine_dir is not None and "quarantine_dir" in inspect.signature(load).parameters:
+        return load(data_dir, quarantine_dir=quarantine_dir)
+    return load(data_dir)
+
+
+def _from_cache(cache_dir: Path) -> Any:
+    from kinerja.data.dataset import Dataset
+
+    # lazy: the parent needs the opd table and the summary, not the large tables (the cache's
+    # files were checked against their SHA-256 before it is reused)
+    return Dataset.from_cache(cache_dir, lazy=True)
+
+
+def _summary_records(ds: Any) -> list[dict[str, Any]]:
+    summary = getattr(ds, "summary", None)
+    if summary is None or not hasattr(summary, "to_dict"):
+        return []
+    records = summary.to_dict(orient="records")
+    return json.loads(json.dumps(records, default=str))
+
+
+def prepare_cache(
+    data_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    quarantine_dir: str | os.PathLike[str] | None = None,
+) -> CacheInfo:
+    """Load the raw exports once and write (or reuse) the prepared cache under ``<out>/_cache/``.
+
+    The cache folder is named after the SHA-256 of the input files' names and contents, the
+    kinerja version and the cache format. It is reused only when its metadata matches and every
+    cache file still has the SHA-256 recorded when it was written; otherwise it is rebuilt.
+    The new cache is written into a temporary folder and renamed into place.
+
+    Returns
+    -------
+    CacheInfo
+        Path, key, status (``dibuat`` / ``dipakai ulang`` / ``dibangun ulang``), input hashes
+        and the ``opd`` table.
+    """
+    import kinerja
+
+    data_dir = Path(data_dir)
+    out = Path(out_dir)
+    if not data_dir.is_dir():
+        raise BatchError(
+            f"folder data tidak ditemukan: {data_dir} "
+            "(data sampel dapat dibuat dengan: kinerja sample --out data/sampel)"
+        )
+    inputs = _input_hashes(data_dir)
+    blob = json.dumps(
+        {"inputs": inputs, "kinerja": kinerja.__version__, "format": CACHE_FORMAT}, sort_keys=True
+    )
+    key = hashlib.sha256(blob.encode()).hexdigest()
+    root = inside(out, out / "_cache")
+    cache_dir = root / key[:24]
+    intact, reason = _cache_is_intact(cache_dir, key)
+    if intact:
+        try:
+            ds = _from_cache(cache_dir)
+            return CacheInfo(
+                cache_dir, key, "dipakai ulang", inputs, ds.get("opd"), _summary_records(ds)
+            )
+        except Exception as exc:  # unreadable despite matching hashes: rebuild
+            reason = f"cache tidak dapat dibaca: {type(exc).__name__}: {exc}"
+    status: Literal["dibuat", "dibangun ulang"] = "dibangun ulang" if reason else "dibuat"
+    ds = _load_dataset(data_dir, Path(quarantine_dir) if quarantine_dir else None)
+    opd = ds.get("opd")
+    if opd is None or len(opd) == 0:
+        raise BatchError(f"tabel opd kosong atau tidak ada di {data_dir}")
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    try:
+        ds.save_cache(tmp)
+        meta = {
+            "key": key,
+            "format": CACHE_FORMAT,
+            "created": now(),
+            "data_dir": str(data_dir.resolve()),
+            "inputs": inputs,
+            "files": _hash_tree(tmp),
+        }
+        (tmp / CACHE_META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        if cache_dir.exists():
+            shutil.rmtree(cache_dir)
+        os.replace(tmp, cache_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for old in root.iterdir():  # keep only the current cache
+        if old != cache_dir and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    return CacheInfo(cache_dir, key, status, inputs, opd, _summary_records(ds), reason)
+
+
+def warm_metrics(cache_dir: Path, periode: str, params_dir: Path | str | None) -> dict[str, Any]:
+    """Compute the all-OPD metric tables once and store them beside the data cache.
+
+    Every report notebook would otherwise recompute the same city-wide tables in its own
+    kernel (the expensive part of a report). The stored tables are keyed by the input hashes,
+    the parameters and today's date (:meth:`kinerja.metrics.store.ReportData.save_metrics`), so a
+    notebook reuses them only when it would have computed exactly the same. A failure here
+    costs time, not correctness: the notebooks then compute what they need themselves.
+    """
+    from kinerja.metrics.store import ReportData
+    from kinerja.report.registry import warm
+
+    t0 = time.perf_counter()
+    try:
+        pdir = str(Path(params_dir).resolve()) if params_dir is not None else None
+        data = ReportData.from_cache(cache_dir, params_dir=pdir)
+        if data._memo:  # already stored for these inputs, parameters and date
+            return {"status": "dipakai ulang", "tabel": len(data._memo), "detik": 0.0}
+        n = warm(data, periode)
+        data.save_metrics(cache_dir)
+    except Exception as exc:
+        return {"status": STATUS_FAILED, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"status": STATUS_OK, "tabel": n, "detik": round(time.perf_counter() - t0, 2)}
+
+
+__all__ = [
+    "CACHE_FORMAT",
+    "CACHE_META",
+    "CacheInfo",
+    "prepare_cache",
+    "warm_metrics",
+]

@@ -1,0 +1,139 @@
+"""What the notebooks call: one code path, a form under Voila and the static sections otherwise."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+from kinerja.serve.definitions import FormDef, form_definitions
+from kinerja.serve.form import Form, show_form
+from kinerja.serve.memo import get_data
+from kinerja.serve.query import ENV_CACHE_DIR, ENV_DATA_DIR, QUERY_KEYS, is_voila
+from kinerja.serve.render_cache import options_and_defaults, render_cache_for
+
+
+def run(
+    name: str,
+    *,
+    kode_opd: str | None = None,
+    periode: str | None = None,
+    jenis_layanan: str | None = None,
+    audience: Literal["forum", "internal"] = "forum",
+    cache_dir: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    definitions: Mapping[str, FormDef] | None = None,
+    factory: Callable[[str | None, str | None], Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    **static_kwargs: Any,
+) -> Any:
+    """One code path for a notebook: a form under Voila, the static sections otherwise.
+
+    Parameters
+    ----------
+    name : str
+        The form's name (``"laporan_opd"``, ``"penjelajah_hambatan"``, ...).
+    kode_opd, periode, jenis_layanan, audience, cache_dir, data_dir
+        The notebook's parameters (the values Papermill fills).
+    definitions : mapping, optional
+        name → :class:`FormDef`; default: :func:`form_definitions`.
+    """
+    defs = definitions if definitions is not None else form_definitions()
+    if name not in defs:
+        raise KeyError(f"Formulir tidak dikenal: {name!r}")
+    fd = defs[name]
+    if not is_voila(environ):
+        params = {
+            "kode_opd": kode_opd,
+            "periode": periode,
+            "jenis_layanan": jenis_layanan,
+            "audience": audience,
+            "cache_dir": cache_dir,
+            "data_dir": data_dir,
+        }
+        params = {k: v for k, v in params.items() if k in fd.controls or k not in QUERY_KEYS}
+        return fd.static(**params, **static_kwargs)
+    return form(
+        name,
+        kode_opd=kode_opd,
+        periode=periode,
+        jenis_layanan=jenis_layanan,
+        audience=audience,
+        cache_dir=cache_dir,
+        data_dir=data_dir,
+        definitions=defs,
+        factory=factory,
+        environ=environ,
+    )
+
+
+def form(
+    name: str,
+    *,
+    kode_opd: str | None = None,
+    periode: str | None = None,
+    jenis_layanan: str | None = None,
+    audience: str | None = "forum",
+    cache_dir: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    definitions: Mapping[str, FormDef] | None = None,
+    factory: Callable[[str | None, str | None], Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    **_ignored: Any,
+) -> Form:
+    """Display the form ``name`` (the Voila path of :func:`run`; also what
+    ``kinerja.report.core.show_*`` can delegate to when :func:`is_voila` is true).
+
+    The data comes from :func:`get_data` (once per kernel), the defaults from the parameters,
+    the preselection from the URL; the audience is always ``forum``.
+    """
+    defs = definitions if definitions is not None else form_definitions()
+    if name not in defs:
+        raise KeyError(f"Formulir tidak dikenal: {name!r}")
+    fd = defs[name]
+    env = os.environ if environ is None else environ
+    if env.get(ENV_CACHE_DIR) or env.get(ENV_DATA_DIR):
+        # served by `kinerja app`: the app's data wins over the notebook's default paths
+        cache_dir = env.get(ENV_CACHE_DIR) or None
+        data_dir = env.get(ENV_DATA_DIR) or None
+    data = get_data(cache_dir, data_dir, factory=factory)
+    sections = fd.sections()
+    cache = render_cache_for(name, data, sections, env)
+    options, defaults = options_and_defaults(
+        name, data, cache, kode_opd=kode_opd, periode=periode, jenis_layanan=jenis_layanan
+    )
+    return show_form(
+        title=fd.title,
+        data=data,
+        sections=sections,
+        options=options,
+        controls=fd.controls,
+        defaults=defaults,
+        audience=audience,
+        environ=environ,
+        render_cache=cache,
+    )
+
+
+def laporan_opd(**params: Any) -> Any:
+    """Notebook ``laporan_opd``: per-OPD report (form under Voila, static otherwise)."""
+    return run("laporan_opd", **params)
+
+
+def penjelajah_hambatan(**params: Any) -> Any:
+    """Notebook ``penjelajah_hambatan``: bottleneck explorer (OPD, service, period)."""
+    return run("penjelajah_hambatan", **params)
+
+
+def ringkasan_kota(**params: Any) -> Any:
+    """Notebook ``ringkasan_kota``: city overview (period only)."""
+    return run("ringkasan_kota", **params)
+
+
+__all__ = [
+    "form",
+    "laporan_opd",
+    "penjelajah_hambatan",
+    "ringkasan_kota",
+    "run",
+]

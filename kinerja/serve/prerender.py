@@ -1,0 +1,208 @@
+"""Pre-rendering of the form sections (``kinerja app`` runs this in background worker processes)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from kinerja.domain.period import Periode
+from kinerja.serve.definitions import FormDef, form_definitions
+from kinerja.serve.memo import get_data, resolve_dirs
+from kinerja.serve.options import options_for, resolve_defaults
+from kinerja.serve.query import ENV_FORM_CACHE
+from kinerja.serve.render_cache import (
+    RenderCache,
+    data_key_of,
+    options_and_defaults,
+    render_cache_for,
+)
+from kinerja.serve.sections import Selection, render_section_checked
+
+log = logging.getLogger(__name__)
+
+
+#: Forms pre-rendered by ``kinerja app``: every OPD (laporan_opd) / the city (ringkasan_kota) in
+#: the default period. The bottleneck explorer (OPD × service) is only cached as it is visited.
+PRERENDER_FORMS = ("laporan_opd", "ringkasan_kota")
+
+
+def prerender_selections(
+    data: Any, name: str, definitions: Mapping[str, FormDef] | None = None
+) -> list[Selection]:
+    """The selections of form ``name`` that ``kinerja app`` renders ahead: its default first.
+
+    ``laporan_opd``: the default OPD, then every other OPD, all in the default period;
+    ``ringkasan_kota``: the default period.
+    """
+    defs = definitions if definitions is not None else form_definitions()
+    fd = defs[name]
+    d = resolve_defaults(name, data, None, None, None)
+    per = str(Periode.parse(d["periode"])) if d.get("periode") else None
+    if "kode_opd" not in fd.controls:
+        return [Selection(periode=per)]
+    codes = options_for(data).values("kode_opd")
+    first = d.get("kode_opd")
+    ordered = ([first] if first in codes else []) + [c for c in codes if c != first]
+    return [Selection(kode_opd=c, periode=per) for c in ordered]
+
+
+def prerender_one(
+    name: str,
+    selection: Selection,
+    data: Any,
+    root: str | os.PathLike[str],
+    definitions: Mapping[str, FormDef] | None = None,
+) -> str:
+    """Render one selection of form ``name`` into the disk cache under ``root``.
+
+    Returns ``"ada"`` (already stored), ``"ok"`` (rendered and stored), ``"gagal"`` (a section
+    failed: nothing stored, the form renders it live) or ``"tidak disimpan"``.
+    """
+    defs = definitions if definitions is not None else form_definitions()
+    sections = list(defs[name].sections())
+    key = data_key_of(data)
+    if key is None:
+        raise TypeError("data tanpa hash berkas/parameter tidak dapat dipra-render")
+    cache = RenderCache(root, form=name, data_key=key, sections=[s.key for s in sections])
+    if cache.has(selection):
+        return "ada"
+    outputs: dict[str, list[dict[str, Any]]] = {}
+    for s in sections:
+        out, ok = render_section_checked(s, data, selection)
+        if not ok:
+            return "gagal"
+        outputs[s.key] = out
+    return "ok" if cache.put(selection, outputs) else "tidak disimpan"
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _exit_with_parent() -> None:
+    """End this process when its parent is gone (a killed app never leaves workers behind)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="kinerja-induk", daemon=True).start()
+
+
+def _prerender_worker_init(cache_dir: str, data_dir: str | None, nice: int) -> None:
+    _exit_with_parent()
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(nice)  # the server, the kernels and the browser come first
+    import matplotlib
+
+    matplotlib.use("Agg")
+    _WORKER["data"] = get_data(cache_dir, data_dir)
+
+
+def _prerender_plan(names: tuple[str, ...], root: str) -> list[tuple[str, tuple[Any, ...]]]:
+    data = _WORKER["data"]
+    defs = form_definitions()
+    for n in names:  # options and defaults first: a new kernel then needs no large table
+        cache = render_cache_for(n, data, defs[n].sections(), {ENV_FORM_CACHE: root})
+        options_and_defaults(n, data, cache)
+    per_form = {n: prerender_selections(data, n) for n in names}
+    # the default selection of every form first, then the rest in order
+    ordered = [(n, sels[0]) for n, sels in per_form.items() if sels]
+    ordered += [(n, sel) for n, sels in per_form.items() for sel in sels[1:]]
+    return [(n, (sel.kode_opd, sel.periode, sel.jenis_layanan, sel.audience)) for n, sel in ordered]
+
+
+def _prerender_task(name: str, sel: tuple[Any, ...], root: str) -> str:
+    try:
+        return prerender_one(name, Selection(*sel), _WORKER["data"], root)
+    except Exception:  # logged; the form renders this selection live
+        log.exception("pra-render %s %s gagal", name, sel)
+        return "gagal"
+
+
+def prerender(
+    *,
+    cache_dir: str | os.PathLike[str],
+    root: str | os.PathLike[str],
+    data_dir: str | os.PathLike[str] | None = None,
+    names: Sequence[str] = PRERENDER_FORMS,
+    jobs: int = 2,
+    nice: int = 10,
+    log_line: Callable[[str], None] = print,
+) -> dict[str, int]:
+    """Render every default-period selection of ``names`` into the disk cache, in ``jobs``
+    worker processes at lower priority (``os.nice``); the default selection first.
+
+    Returns counts per status (``ok``, ``ada``, ``gagal``, ...). Safe to run while kernels read
+    and write the same cache (atomic files, identical content for identical keys).
+    """
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    t0 = time.perf_counter()
+    c, d = resolve_dirs(cache_dir, data_dir)
+    if c is None:
+        raise ValueError("pra-render butuh folder cache data")
+    counts: dict[str, int] = {}
+    ctx = mp.get_context("spawn")
+    with cf.ProcessPoolExecutor(
+        max_workers=max(1, int(jobs)),
+        mp_context=ctx,
+        initializer=_prerender_worker_init,
+        initargs=(c, d, int(nice)),
+    ) as pool:
+        # the plan comes from a worker (this process never loads the data)
+        tasks = pool.submit(_prerender_plan, tuple(names), str(root)).result()
+        futures = [pool.submit(_prerender_task, n, sel, str(root)) for n, sel in tasks]
+        for fut in cf.as_completed(futures):
+            status = fut.result()
+            counts[status] = counts.get(status, 0) + 1
+    log_line(
+        f"Pra-render formulir selesai: {len(tasks)} pilihan "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}) "
+        f"dalam {time.perf_counter() - t0:.1f} s"
+    )
+    return counts
+
+
+def prerender_main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the background process ``kinerja app`` starts (not a user command)."""
+    import argparse
+    import sys
+
+    ap = argparse.ArgumentParser(description="Pra-render formulir kinerja (latar belakang)")
+    ap.add_argument("--cache", required=True)
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--data", default=None)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--nice", type=int, default=10)
+    args = ap.parse_args(argv)
+    _exit_with_parent()
+    try:
+        prerender(
+            cache_dir=args.cache,
+            root=args.root,
+            data_dir=args.data,
+            jobs=args.jobs,
+            nice=args.nice,
+            log_line=lambda m: print(m, flush=True),
+        )
+    except Exception as exc:  # the forms still work: they render live
+        print(f"Pra-render formulir gagal: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+__all__ = [
+    "PRERENDER_FORMS",
+    "prerender",
+    "prerender_main",
+    "prerender_one",
+    "prerender_selections",
+]
