@@ -6,7 +6,7 @@ Per round (rounds are interleaved: floor, batch, loop, then again):
 floor
     In one fresh process: in-process ``papermill.execute_notebook`` of ``bench/_work/floor.ipynb``
     — the report notebook's parameters cell plus one cell with the report's imports
-    (:data:`FLOOR_IMPORTS`: ``kinerja.report.core`` and the modules it imports when it runs with
+    (:data:`FLOOR_IMPORTS`: ``kinerja.serve.notebook`` and the modules it imports when it runs with
     the batch's precomputed metrics, matplotlib's Agg canvas, pyarrow, babel, yaml) and nothing
     else — once untimed (bytecode/disk cache), then ``floor_runs`` timed. Floor per notebook =
     the median. In-process is what the batch workers do, so this is the stricter (smaller)
@@ -54,7 +54,7 @@ SAMPLE = ROOT / "data" / "sampel"
 BIN = ROOT / ".venv" / "bin"
 
 #: The report notebook's imports without its computation: the modules a report of the batch
-#: imports when it runs with the batch's precomputed metrics (``kinerja.report.core`` and what it
+#: imports when it runs with the batch's precomputed metrics (``kinerja.serve.notebook`` and what it
 #: imports lazily, matplotlib's Agg canvas, pyarrow for the cache, babel and yaml).
 FLOOR_IMPORTS = (
     "import kinerja.serve.notebook as laporan\n"

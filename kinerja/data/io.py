@@ -172,6 +172,12 @@ def sniff_delimiter(text: str) -> str:
     return choice
 
 
+#: An export's field may be long (free text), and an unclosed quote swallows the rest of the file
+#: into one field; the csv module's default limit (128 KiB) would then raise instead of letting
+#: the record be quarantined. Python's csv limit is process-wide; a larger one only allows more.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+
+
 class _NotForArrow(Exception):
     """The fast reader cannot give exact row numbers for this file; use pandas."""
 

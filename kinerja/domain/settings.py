@@ -25,7 +25,6 @@ only, and calendars and maps use ``default.yaml``'s values for it.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from kinerja.domain import params as P
 from kinerja.domain.audience import Audience
+from kinerja.domain.cache_key import cache_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,6 +52,7 @@ __all__ = [
     "ENV_REQUIRE_BROWSER",
     "ENV_CHROMIUM",
     "OVERRIDE_KEYS",
+    "RUN_KEYS",
     "EnvSwitches",
     "OpdSettings",
     "ParameterError",
@@ -64,6 +65,9 @@ ParameterError = P.ParameterError
 
 #: Keys of ``default.yaml`` the command line or a URL may override (validated like the file).
 OVERRIDE_KEYS: tuple[str, ...] = tuple(P.DEFAULT_KEYS)
+
+#: Keys that choose which report runs and how, never a number of a metric table.
+RUN_KEYS: tuple[str, ...] = ("periode", "audience", "jobs", "notebook_timeout")
 
 
 # --------------------------------------------------------------------------------------------
@@ -306,9 +310,21 @@ class Settings:
         }
 
     def key(self) -> str:
-        """SHA-256 of :meth:`fingerprint` (hex)."""
-        blob = json.dumps(self.fingerprint(), sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+        """SHA-256 of :meth:`fingerprint` (hex, :func:`kinerja.domain.cache_key.cache_key`)."""
+        return cache_key("settings", self.fingerprint())
+
+    def metrics_key(self) -> str:
+        """Like :meth:`key`, without the values that only choose which report runs.
+
+        :data:`RUN_KEYS` (``periode``, ``audience``, ``jobs``, ``notebook_timeout``) never change
+        a metric table (the tables are memoised per explicit period), so the batch's warmed
+        tables, computed with the command line's values, stay valid for the notebooks, which
+        resolve the same parameters folder without them.
+        """
+        fp = self.fingerprint()
+        fp["params"] = {k: v for k, v in fp["params"].items() if k not in RUN_KEYS}
+        fp["overrides"] = {k: v for k, v in fp["overrides"].items() if k not in RUN_KEYS}
+        return cache_key("settings-metrics", fp)
 
 
 def _copy(value: Any) -> Any:

@@ -16,7 +16,6 @@ imports this module, not the other way round).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -24,7 +23,7 @@ import pandas as pd
 from kinerja.domain.period import Periode
 
 #: a :class:`kinerja.metrics.store.MetricData` (``.table``, ``.has``, ``.metric``, ``.params``,
-#: ``.opd``, ``.today``, ``.k_pegawai``, ``.k_responden``, ``._memo``)
+#: ``.settings``, ``.opd``, ``.today``, ``.k_pegawai``, ``.k_responden``, ``._memo``)
 MetricData = Any
 
 #: table -> date column used for coverage and period filtering (rows carry ``kode_opd``, or a
@@ -81,14 +80,27 @@ def named(data: MetricData, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _populasi_layanan(data: MetricData, periode: Periode | None) -> pd.DataFrame:
-    """People served per OPD in the period: distinct requests in the service log."""
+    """People served per OPD in the period: distinct requests in the service log.
+
+    An OPD whose ``parameters/opd/<kode>.yaml`` sets ``populasi`` uses that number instead
+    (also when the log has no request of it in the period).
+    """
     lay = filter_period(data.table("layanan"), periode, "mulai")
     if lay is None or lay.empty:
-        return pd.DataFrame(
+        pop = pd.DataFrame(
             {"kode_opd": pd.Series(dtype="str"), "populasi": pd.Series(dtype="int64")}
         )
-    pop = lay.groupby("kode_opd", observed=True)["id_permohonan"].nunique()
-    return pop.rename("populasi").reset_index()
+    else:
+        pop = lay.groupby("kode_opd", observed=True)["id_permohonan"].nunique()
+        pop = pop.rename("populasi").reset_index()
+    given = data.settings.populasi_map()
+    if not given:
+        return pop
+    pop["kode_opd"] = pop["kode_opd"].astype("str")
+    pop = pop.set_index("kode_opd")["populasi"].astype("int64")
+    for code, value in given.items():
+        pop.loc[code] = int(value)
+    return pop.rename("populasi").rename_axis("kode_opd").reset_index()
 
 
 @metric("ikm")
@@ -263,20 +275,14 @@ def _m_followup(data: MetricData, periode: Periode | None) -> pd.DataFrame:
 
 
 def calendars(data: MetricData) -> Any:
-    """Working-day calendar per OPD from ``parameters/`` (memoised on the data object)."""
-    if "calendars" not in data.__dict__:
-        from kinerja.domain.calendar import calendars_for_opd, load_calendar
-        from kinerja.domain.params import default_params_dir
+    """Working-day calendar per OPD from the report's settings (memoised on the data object).
 
-        folder = Path(data.params_dir) if data.params_dir else default_params_dir()
-        path = folder / str(data.params.get("hari_libur", "hari_libur.csv"))
-        base = load_calendar(path if path.is_file() else None)
-        data.__dict__["calendars"] = calendars_for_opd(
-            data.opd,
-            overrides=data.params.get("weekmask_opd") or {},
-            default=data.params.get("weekmask", "1111100"),
-            calendar=base,
-        )
+    The holiday file plus each OPD's weekmask: its ``parameters/opd/<kode>.yaml`` wins over
+    ``weekmask_opd`` of ``default.yaml``, which wins over ``weekmask``
+    (:meth:`kinerja.domain.settings.Settings.calendars`).
+    """
+    if "calendars" not in data.__dict__:
+        data.__dict__["calendars"] = data.settings.calendars(data.opd)
     return data.__dict__["calendars"]
 
 

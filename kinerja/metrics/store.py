@@ -11,7 +11,6 @@ batch reuses it. :func:`get_report_data` keeps one :class:`ReportData` per sourc
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,20 +18,19 @@ from typing import Any
 import pandas as pd
 
 from kinerja.domain.audience import K_PEGAWAI, K_RESPONDEN
+from kinerja.domain.cache_key import cache_key
 from kinerja.domain.period import Periode
+from kinerja.domain.resources import project_dir, sample_dir, source_checkout
+from kinerja.domain.settings import Settings, load_settings, read_env
 from kinerja.metrics import city  # noqa: F401  (registers the city-comparison metric "kota")
 from kinerja.metrics.registry import DATE_COLUMNS, METRICS, PERIOD_FREE
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_DIR = PROJECT_ROOT / "data" / "sampel"
 METRICS_FILE = "metrics.pkl"
 
 __all__ = [
     "K_PEGAWAI",
     "K_RESPONDEN",
     "METRICS_FILE",
-    "PROJECT_ROOT",
-    "SAMPLE_DIR",
     "ReportData",
     "folder_cache_dir",
     "get_report_data",
@@ -49,31 +47,31 @@ def resolve_data_dir(
     """Find the data folder a notebook parameter names.
 
     A relative path is tried against ``base`` (the notebook folder; default the working
-    directory), then against the project root, then against ``notebooks/`` of the project (the
-    default parameter ``"../data/sampel"`` is written relative to ``notebooks/``). When nothing
-    exists and the path names the bundled sample (``data/sampel``), the sample is generated
-    there with :func:`kinerja.data.sample.generate` (first use).
+    directory), then against the source checkout (when kinerja runs from one) or else the
+    project folder (:func:`kinerja.domain.resources.project_dir`), then against its
+    ``notebooks/`` (the default parameter ``"../data/sampel"`` is written relative to
+    ``notebooks/``). When nothing exists and the path names the bundled sample
+    (:func:`kinerja.domain.resources.sample_dir`), the sample is generated there with
+    :func:`kinerja.data.sample.generate` (first use).
 
     Raises
     ------
     FileNotFoundError
         With an Indonesian message naming the folders tried.
     """
-    raw = Path(data_dir) if data_dir not in (None, "") else SAMPLE_DIR
+    default_sample = sample_dir()
+    raw = Path(data_dir) if data_dir not in (None, "") else default_sample
     raw = raw.expanduser()
     if raw.is_absolute():
         candidates = [raw]
     else:
-        bases = [
-            Path(base) if base is not None else Path.cwd(),
-            PROJECT_ROOT,
-            PROJECT_ROOT / "notebooks",
-        ]
+        root = source_checkout() or project_dir()
+        bases = [Path(base) if base is not None else Path.cwd(), root, root / "notebooks"]
         candidates = [(b / raw).resolve() for b in bases]
     for cand in candidates:
         if cand.is_dir():
             return cand
-    sample = SAMPLE_DIR.resolve()
+    sample = default_sample.resolve()
     if generate_sample and any(c.resolve() == sample for c in candidates):
         from kinerja.data.sample import generate
 
@@ -137,8 +135,15 @@ class ReportData:
     ----------
     dataset : kinerja.data.dataset.Dataset
         Loaded (validated) tables.
+    settings : kinerja.domain.settings.Settings, optional
+        The report run's settings, resolved once (default
+        ``load_settings(params_dir)``): calendars, per-OPD ``populasi`` and ``org_predikat``
+        and the global values come from it.
     params : dict, optional
-        Effective defaults (``kinerja.domain.params.load_defaults``); built-in defaults when omitted.
+        Deprecated: global values over the settings (as ``Settings.with_overrides``);
+        :attr:`params` is always ``settings.as_params()``.
+    params_dir : path, optional
+        The parameters folder when ``settings`` is not given.
     source : str
         Human description of where the data came from (shown in the data overview).
     today : date-like, optional
@@ -155,6 +160,7 @@ class ReportData:
         self,
         dataset: Any,
         *,
+        settings: Settings | None = None,
         params: dict[str, Any] | None = None,
         params_dir: str | Path | None = None,
         source: str = "",
@@ -167,10 +173,13 @@ class ReportData:
         self.tables: Mapping[str, pd.DataFrame] = (
             tables if tables is not None and not isinstance(tables, dict) else dict(tables or {})
         )
-        if params is None:
-            params = _load_params(params_dir)
-        self.params = params
-        self.params_dir = params_dir
+        if settings is None:
+            settings = load_settings(params_dir)
+        if params is not None:
+            settings = settings.with_overrides(**params)
+        self.settings = settings
+        self.params = params = settings.as_params()
+        self.params_dir = settings.params_dir
         self.source = source
         self.today = (
             pd.Timestamp(today).normalize()
@@ -198,20 +207,18 @@ class ReportData:
 
     # -- precomputed metrics (shared by every notebook of a batch) -------------------------------
     def _metrics_key(self) -> str:
-        """What the memo depends on: input file hashes, parameters and the reference date."""
-        import hashlib
+        """What the memo depends on: input file hashes, the settings and the reference date.
 
+        The settings' key covers ``default.yaml``, every per-OPD file (weekmasks, populasi, ...),
+        the overrides and the holiday file, so a memo stored under other settings is never reused.
+        """
         hashes = getattr(self.dataset, "file_hashes", None) or {}
-        blob = json.dumps(
-            {
-                "files": {str(k): str(v) for k, v in sorted(dict(hashes).items())},
-                "params": self.params,
-                "today": str(self.today.date()),
-            },
-            sort_keys=True,
-            default=str,
+        return cache_key(
+            "metrics",
+            {str(k): str(v) for k, v in sorted(dict(hashes).items())},
+            self.settings.metrics_key(),
+            str(self.today.date()),
         )
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def warm(
         self,
@@ -428,16 +435,10 @@ def folder_cache_dir(folder: str | Path) -> Path:
     """Private cache of a data folder: ``$XDG_CACHE_HOME/kinerja/<hash of its path>``.
 
     Never inside the data folder (raw data stays read-only); ``KINERJA_FOLDER_CACHE`` overrides
-    the root (tests).
+    the root (tests; :func:`kinerja.domain.settings.read_env`).
     """
-    import hashlib
-    import os
-
-    root = os.environ.get("KINERJA_FOLDER_CACHE") or (
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kinerja"
-    )
-    key = hashlib.sha256(str(Path(folder).resolve()).encode("utf-8")).hexdigest()[:20]
-    return Path(root) / key
+    key = cache_key("folder", str(Path(folder).resolve()))[:20]
+    return read_env().folder_cache_root / key
 
 
 def _load_folder_cached(folder: Path) -> Any:
@@ -474,12 +475,6 @@ def _load_folder_cached(folder: Path) -> Any:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
     return ds
-
-
-def _load_params(params_dir: str | Path | None) -> dict[str, Any]:
-    from kinerja.domain.params import load_defaults
-
-    return load_defaults(params_dir)
 
 
 _DATA_MEMO: dict[tuple[str, str, str], ReportData] = {}

@@ -94,7 +94,7 @@ STYLE = {
 BAR_SATURATION = 0.75
 ACCENT = "#1f5f8b"
 REFERENCE = "#b03a2e"
-_DPI = 110
+DPI = 110
 
 
 @dataclass
@@ -156,7 +156,7 @@ def _value_text(decimals: int, percent: bool) -> Callable[[float], str]:
 
 
 def _new_figure(width: float, height: float) -> tuple[Figure, object]:
-    fig = Figure(figsize=(width, height), dpi=_DPI, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     return fig, ax
@@ -184,7 +184,7 @@ def _png(fig: Figure) -> bytes:
     width, height = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buf = io.BytesIO()
-    image.convert("RGB").save(buf, format="png", dpi=(_DPI, _DPI))
+    image.convert("RGB").save(buf, format="png", dpi=(DPI, DPI))
     return buf.getvalue()
 
 
@@ -213,7 +213,8 @@ def _legend_below(ax, *, title: str | None = None) -> None:
     )
 
 
-def _style():
+def chart_style():
+    """A matplotlib ``rc_context`` with the look of every report chart (:data:`STYLE`)."""
     return mpl.rc_context(STYLE)
 
 
@@ -231,7 +232,7 @@ def _levels(values: pd.Series) -> list[str]:
     return list(dict.fromkeys(values.dropna().astype(str)))
 
 
-def _draw_bars(
+def draw_bars(
     ax,
     frame: pd.DataFrame,
     *,
@@ -343,14 +344,14 @@ def bar_chart(
     n = max(len(order), 1)
     height = max(2.2, 0.38 * n + 1.4) if orient == "h" else 4.2
     fmt = _value_text(decimals, percent)
-    with _style():
+    with chart_style():
         fig, ax = _new_figure(width, height)
         palette = None
         if colors is not None and hue is None:
             palette = {c: colors.get(c, ACCENT) for c in order}
         elif highlight is not None and hue is None:
             palette = {c: (ACCENT if c == highlight else "#b8c4cc") for c in order}
-        _draw_bars(
+        draw_bars(
             ax,
             frame,
             category=category,
@@ -432,9 +433,9 @@ def line_chart(
     """
     frame = data.dropna(subset=[y]).copy()
     frame[x] = pd.to_datetime(frame[x])
-    with _style():
+    with chart_style():
         fig, ax = _new_figure(width, 3.8)
-        _draw_lines(ax, frame, x=x, y=y, hue=hue)
+        draw_lines(ax, frame, x=x, y=y, hue=hue)
         ax.yaxis.set_major_formatter(id_formatter(decimals, percent=percent))
         if monthly:
             months = sorted(frame[x].dt.to_period("M").unique())
@@ -464,7 +465,7 @@ def line_chart(
         return _finish(fig, ax, title=title, source=source, notes=notes)
 
 
-def _draw_lines(ax, frame: pd.DataFrame, *, x: str, y: str, hue: str | None) -> None:
+def draw_lines(ax, frame: pd.DataFrame, *, x: str, y: str, hue: str | None) -> None:
     """Mean ``y`` per ``x`` (per hue level), sorted by ``x``, with round markers: seaborn's
     ``lineplot(marker="o", errorbar=None)`` drawn with matplotlib directly."""
     style = {"marker": "o", "markeredgewidth": 0.75, "markeredgecolor": "w"}
@@ -497,7 +498,7 @@ def histogram_chart(
     import seaborn as sns
 
     vals = pd.to_numeric(values, errors="coerce").dropna()
-    with _style():
+    with chart_style():
         fig, ax = _new_figure(width, 3.6)
         sns.histplot(x=vals.to_numpy(dtype=float), bins=bins, color=ACCENT, ax=ax)
         ax.xaxis.set_major_formatter(id_formatter(decimals))
@@ -542,7 +543,7 @@ def heatmap_chart(
     annot = None
     if annotate and n_rows * n_cols <= 600:
         annot = values.map(lambda v: "" if pd.isna(v) else fmt_number(v, decimals=decimals))
-    with _style():
+    with chart_style():
         fig, ax = _new_figure(width, height)
         sns.heatmap(
             shade,

@@ -30,6 +30,7 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from kinerja.data.atomic import atomic_write_text
+from kinerja.domain.resources import templates_dir
 
 __all__ = [
     "REMOVE_TAGS",
@@ -44,7 +45,8 @@ __all__ = [
     "write_exports",
 ]
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+#: nbconvert templates shipped with the package (:func:`kinerja.domain.resources.templates_dir`).
+TEMPLATES_DIR = templates_dir()
 #: Cells with one of these tags never appear in HTML or slides.
 REMOVE_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell", "remove_cell"})
 #: Output mime type through which a notebook reports its number of suppressed cells

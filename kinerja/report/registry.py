@@ -332,6 +332,7 @@ class NotebookSpec:
     audience: Audience | None = "forum"
     form: bool = False
     warm: bool = False
+    prerender: bool = False
 
 
 def _prepare_opd(data: ReportData, p: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -384,6 +385,7 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
             _prepare_opd,
             form=True,
             warm=True,
+            prerender=True,
         ),
         NotebookSpec(
             "penjelajah_hambatan",
@@ -402,6 +404,7 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
             _prepare_kota,
             form=True,
             warm=True,
+            prerender=True,
         ),
         NotebookSpec(
             "ikhtisar_data",

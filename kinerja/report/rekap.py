@@ -274,16 +274,19 @@ def write_rekap(
 def cli_rekap(args: argparse.Namespace) -> int:
     """``kinerja rekap FOLDER --out PATH [--periode P] [--params DIR]``."""
     from kinerja.data.dataset import DataFolderError, load
+    from kinerja.domain.settings import ParameterError, load_settings
     from kinerja.metrics.store import ReportData
     from kinerja.protect import PersonalDataLeak
 
     try:
         per = Periode.parse(args.periode) if args.periode else None
+        # every parameter file (per-OPD weekmask, populasi, ...) resolved once, as in the batch
+        settings = load_settings(args.params, periode=args.periode or None)
         ds = load(args.folder)
-    except (DataFolderError, ValueError) as exc:
+    except (DataFolderError, ParameterError, ValueError) as exc:
         print(f"Galat: {exc}", file=sys.stderr)
         return 2
-    data = ReportData(ds, params_dir=args.params, source=str(args.folder))
+    data = ReportData(ds, settings=settings, source=str(args.folder))
     tables = rekap_tables(data, periode=per)
     try:
         files = write_rekap(tables, args.out, pegawai=ds.get("pegawai"))

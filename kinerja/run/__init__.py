@@ -1,1 +1,3 @@
-
+"""``kinerja batch``: the prepared cache, the notebook tasks, their executors and forked kernels,
+the manifest and the index.
+"""

@@ -56,6 +56,8 @@ from typing import Any
 
 from kinerja.data.io import file_sha256
 from kinerja.domain import params as P
+from kinerja.domain.resources import ResourceError, notebook_path
+from kinerja.domain.settings import Settings, load_settings
 from kinerja.run.cache import CacheInfo, prepare_cache, warm_metrics
 from kinerja.run.common import (
     STATUS_FAILED,
@@ -79,6 +81,12 @@ from kinerja.run.manifest import (
 from kinerja.run.plan import plan_tasks
 from kinerja.run.tasks import NotebookTask, personal_data_gate
 
+#: Notebooks used when ``run_batch`` gets none; ``None``: the project folder's
+#: ``notebooks/<name>.ipynb``, else the copy shipped with the package
+#: (:func:`kinerja.domain.resources.notebook_path`). Tests point them at fixture notebooks.
+DEFAULT_OPD_NOTEBOOK: Path | None = None
+DEFAULT_CITY_NOTEBOOK: Path | None = None
+
 __all__ = [
     "BatchError",
     "BatchResult",
@@ -86,16 +94,13 @@ __all__ = [
     "run_batch",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_OPD_NOTEBOOK = ROOT / "notebooks" / "laporan_opd.ipynb"
-DEFAULT_CITY_NOTEBOOK = ROOT / "notebooks" / "ringkasan_kota.ipynb"
-
 
 # --------------------------------------------------------------------------------------------
 # the batch
 
 
-def _check_notebook(path: Path) -> None:
+def check_notebook(path: Path) -> None:
+    """Refuse a report notebook that is missing, unreadable or has no ``parameters`` cell."""
     if not path.is_file():
         raise BatchError(f"notebook tidak ditemukan: {path}")
     try:
@@ -208,12 +213,10 @@ def run_batch(
         selection,
         names,
         out=setup.out,
-        params_dir=setup.pdir,
+        settings=setup.settings,
         cache_dir=cache.path,
         opd_notebook=setup.nb_opd,
         city_notebook=setup.nb_city if include_city else None,
-        periode=periode,
-        audience=audience,
         timeout=setup.timeout,
     )
     out = setup.out
@@ -248,7 +251,7 @@ def run_batch(
     )
     # ---- rekap workbook (guarded: module owned elsewhere)
     if not interrupted and rekap:
-        state["rekap"] = _rekap_step(cache, out, setup.periode, setup.pdir)
+        state["rekap"] = _rekap_step(cache, out, setup.periode, setup.settings)
     if not interrupted:
         _drop_previous_files(out, previous_files, results)
 
@@ -272,6 +275,7 @@ class _Setup:
     out: Path
     data: Path
     pdir: Path
+    settings: Settings
     nb_opd: Path
     nb_city: Path
     include_city: bool
@@ -302,32 +306,42 @@ def _check_setup(
     city_notebook: str | os.PathLike[str] | None,
     include_city: bool,
 ) -> _Setup:
-    """Step 1: folders, parameters, notebooks, output folder, timeout and jobs (or BatchError)."""
+    """Step 1: folders, settings, notebooks, output folder, timeout and jobs (or BatchError).
+
+    The settings (:func:`kinerja.domain.settings.load_settings`: ``default.yaml``, every per-OPD
+    file, the command line's ``periode``/``audience``/``jobs``/``timeout``) are resolved here
+    once and passed down to the metric warm-up, the task plan and the rekap.
+    """
     started = now()
     out = Path(out_dir).resolve()
     data = Path(data_dir).resolve()
-    pdir = (Path(params_dir) if params_dir is not None else P.default_params_dir()).resolve()
-    nb_opd = Path(opd_notebook or DEFAULT_OPD_NOTEBOOK).resolve()
-    nb_city = Path(city_notebook or DEFAULT_CITY_NOTEBOOK).resolve()
+    try:
+        nb_opd = Path(
+            opd_notebook or DEFAULT_OPD_NOTEBOOK or notebook_path("laporan_opd")
+        ).resolve()
+        nb_city = Path(
+            city_notebook or DEFAULT_CITY_NOTEBOOK or notebook_path("ringkasan_kota")
+        ).resolve()
+    except ResourceError as exc:
+        raise BatchError(str(exc)) from None
     if data == out or out in data.parents or data in out.parents:
         raise BatchError(
             f"folder keluaran {out} tidak boleh sama dengan/di dalam folder data {data}"
         )
 
     try:
-        defaults = P.load_defaults(pdir)
-        if periode is not None:
-            P.validate_periode(periode)
-        if audience is not None:
-            P.validate_audience(audience)
+        base = load_settings(params_dir)
+        settings = base.with_overrides(periode=periode, audience=audience)
         if opd is not None:
             for code in opd:
                 P.validate_kode_opd(code)
     except P.ParameterError as exc:
         raise BatchError(str(exc)) from None
-    _check_notebook(nb_opd)
+    pdir = settings.params_dir
+    defaults = base.as_params()
+    check_notebook(nb_opd)
     if include_city:
-        _check_notebook(nb_city)
+        check_notebook(nb_city)
     _check_writable(out)
     timeout = int(timeout if timeout is not None else defaults["notebook_timeout"])
     jobs = int(jobs if jobs is not None else (defaults["jobs"] or os.cpu_count() or 1))
@@ -335,11 +349,16 @@ def _check_setup(
         raise BatchError(f"batas waktu per notebook harus >= 1 detik, bukan {timeout}")
     if jobs < 1:
         raise BatchError(f"jumlah proses (--jobs) harus >= 1, bukan {jobs}")
+    try:
+        settings = settings.with_overrides(jobs=jobs, notebook_timeout=timeout)
+    except P.ParameterError as exc:
+        raise BatchError(str(exc)) from None
     return _Setup(
         started=started,
         out=out,
         data=data,
         pdir=pdir,
+        settings=settings,
         nb_opd=nb_opd,
         nb_city=nb_city,
         include_city=include_city,
@@ -368,7 +387,7 @@ def _prepare_data(setup: _Setup) -> tuple[CacheInfo, dict[str, Any]]:
             f"data tidak dapat dimuat dari {data}: {type(exc).__name__}: {exc}"
         ) from None
 
-    metrics = warm_metrics(cache.path, setup.periode, setup.pdir)
+    metrics = warm_metrics(cache.path, setup.periode, setup.settings)
     return cache, metrics
 
 
@@ -493,7 +512,9 @@ def _drop_previous_files(
             inside(out, out / rel).unlink(missing_ok=True)
 
 
-def _rekap_step(cache: CacheInfo, out: Path, periode: str, pdir: Path) -> dict[str, Any]:
+def _rekap_step(
+    cache: CacheInfo, out: Path, periode: str, settings: Settings | Path | str
+) -> dict[str, Any]:
     path = inside(out, out / "rekap.xlsx")
     tmp = path.with_name(f".rekap.{uuid.uuid4().hex[:8]}.tmp.xlsx")
     try:
@@ -502,7 +523,9 @@ def _rekap_step(cache: CacheInfo, out: Path, periode: str, pdir: Path) -> dict[s
         from kinerja.report.rekap import rekap_tables, write_rekap
 
         # the same (precomputed) metric tables the reports show
-        data = ReportData.from_cache(cache.path, params_dir=str(pdir))
+        if not isinstance(settings, Settings):  # a parameters folder
+            settings = load_settings(settings)
+        data = ReportData.from_cache(cache.path, settings=settings)
         tables = rekap_tables(data, periode=periode)
         write_rekap(tables, tmp, pegawai=data.table("pegawai"))
         # the workbook is a forum output too: it passes the personal-data gate

@@ -7,7 +7,6 @@ rebuilt. :func:`warm_metrics` stores the all-OPD metric tables beside it.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import json
 import os
@@ -17,11 +16,15 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kinerja.data.io import file_sha256
+from kinerja.domain.cache_key import cache_key
 from kinerja.metrics.store import METRICS_FILE
 from kinerja.run.common import STATUS_FAILED, STATUS_OK, BatchError, inside, now
+
+if TYPE_CHECKING:
+    from kinerja.domain.settings import Settings
 
 CACHE_FORMAT = 1
 CACHE_META = "_kinerja_cache.json"
@@ -136,10 +139,9 @@ def prepare_cache(
             "(data sampel dapat dibuat dengan: kinerja sample --out data/sampel)"
         )
     inputs = _input_hashes(data_dir)
-    blob = json.dumps(
-        {"inputs": inputs, "kinerja": kinerja.__version__, "format": CACHE_FORMAT}, sort_keys=True
+    key = cache_key(
+        "prepared", {"inputs": inputs, "kinerja": kinerja.__version__, "format": CACHE_FORMAT}
     )
-    key = hashlib.sha256(blob.encode()).hexdigest()
     root = inside(out, out / "_cache")
     cache_dir = root / key[:24]
     intact, reason = _cache_is_intact(cache_dir, key)
@@ -181,22 +183,37 @@ def prepare_cache(
     return CacheInfo(cache_dir, key, status, inputs, opd, _summary_records(ds), reason)
 
 
-def warm_metrics(cache_dir: Path, periode: str, params_dir: Path | str | None) -> dict[str, Any]:
+def warm_metrics(
+    cache_dir: Path, periode: str, settings: Settings | Path | str | None
+) -> dict[str, Any]:
     """Compute the all-OPD metric tables once and store them beside the data cache.
 
     Every report notebook would otherwise recompute the same city-wide tables in its own
     kernel (the expensive part of a report). The stored tables are keyed by the input hashes,
-    the parameters and today's date (:meth:`kinerja.metrics.store.ReportData.save_metrics`), so a
-    notebook reuses them only when it would have computed exactly the same. A failure here
-    costs time, not correctness: the notebooks then compute what they need themselves.
+    the settings (every parameter file) and today's date
+    (:meth:`kinerja.metrics.store.ReportData.save_metrics`), so a notebook reuses them only when
+    it would have computed exactly the same. A failure here costs time, not correctness: the
+    notebooks then compute what they need themselves.
+
+    Parameters
+    ----------
+    cache_dir : Path
+        The prepared data cache.
+    periode : str
+        The period of the reports.
+    settings : Settings, path or None
+        The run's settings (:func:`kinerja.domain.settings.load_settings`); a parameters folder
+        (or ``None``: the default one) is resolved here.
     """
+    from kinerja.domain.settings import Settings, load_settings
     from kinerja.metrics.store import ReportData
     from kinerja.report.registry import warm
 
     t0 = time.perf_counter()
     try:
-        pdir = str(Path(params_dir).resolve()) if params_dir is not None else None
-        data = ReportData.from_cache(cache_dir, params_dir=pdir)
+        if not isinstance(settings, Settings):
+            settings = load_settings(settings)
+        data = ReportData.from_cache(cache_dir, settings=settings)
         if data._memo:  # already stored for these inputs, parameters and date
             return {"status": "dipakai ulang", "tabel": len(data._memo), "detik": 0.0}
         n = warm(data, periode)

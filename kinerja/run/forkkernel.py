@@ -1,14 +1,14 @@
 """Notebook kernels forked from a process that has already imported the report's modules.
 
 Every report notebook starts with the same work: start a Python kernel, then import pandas,
-matplotlib, seaborn, pyarrow and :mod:`kinerja.report.core`. That is most of a report's cost
-(``bench/bench_batch.py`` calls it the *floor*). A batch worker runs many notebooks one after the
-other, so it imports those modules **once** (:func:`preload`) and then starts each notebook's
-kernel with ``os.fork()`` instead of a new interpreter (:class:`ForkingKernelManager`). The child
-is a normal ipykernel (own process, own ZMQ sockets, own connection file, own working
-directory), so a notebook still runs in a fresh kernel: nothing a notebook does reaches the next
-one or the worker. Only module imports are shared; no data, no figures, no memoised metrics
-(the worker never runs report code itself).
+matplotlib, seaborn, pyarrow and the report modules (:mod:`kinerja.serve.notebook` and what it
+imports). That is most of a report's cost (``bench/bench_batch.py`` calls it the *floor*). A batch
+worker runs many notebooks one after the other, so it imports those modules **once**
+(:func:`preload`) and then starts each notebook's kernel with ``os.fork()`` instead of a new
+interpreter (:class:`ForkingKernelManager`). The child is a normal ipykernel (own process, own ZMQ
+sockets, own connection file, own working directory), so a notebook still runs in a fresh kernel:
+nothing a notebook does reaches the next one or the worker. Only module imports are shared; no
+data, no figures, no memoised metrics (the worker never runs report code itself).
 
 Used by :mod:`kinerja.run.batch` (one worker = one template). Falls back to a normal kernel where
 ``fork`` does not exist (Windows) or when ``KINERJA_FORK_KERNEL=0``.
@@ -44,7 +44,7 @@ from jupyter_client.provisioning import LocalProvisioner
 from kinerja.compat import jsonschema as jsonschema_compat
 from kinerja.compat import traitlets as traitlets_compat
 
-#: What a report notebook imports (kinerja.report.core imports the rest lazily while it runs). Not
+#: What a report notebook imports (kinerja.serve.notebook; the rest is imported lazily while it runs). Not
 #: ``matplotlib_inline.backend_inline``: importing it hooks figures into the *current* IPython
 #: shell, which exists only in the kernel (pyplot loads it there on first use).
 REPORT_MODULES: tuple[str, ...] = (
@@ -80,7 +80,9 @@ _PRELOADED: list[str] = []
 
 def fork_available() -> bool:
     """Whether kernels can be forked here (POSIX ``fork`` and not disabled by the user)."""
-    return hasattr(os, "fork") and os.environ.get("KINERJA_FORK_KERNEL", "1") != "0"
+    from kinerja.domain.settings import read_env
+
+    return hasattr(os, "fork") and read_env().fork_kernel
 
 
 def preload(modules: Iterable[str] = REPORT_MODULES) -> list[str]:
@@ -156,7 +158,7 @@ class ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
-def _kernel_argv(cmd: Sequence[str]) -> list[str]:
+def kernel_argv(cmd: Sequence[str]) -> list[str]:
     """The kernel application's arguments from a kernel command (after ``-m ipykernel_launcher``)."""
     cmd = list(cmd)
     for i, part in enumerate(cmd):
@@ -223,7 +225,7 @@ def _inline_matplotlib() -> None:
 
 def fork_kernel(cmd: Sequence[str], *, env: dict[str, str] | None, cwd: str | None) -> int:
     """Fork this process into an ipykernel for ``cmd``; return the child's pid (parent side)."""
-    argv = _kernel_argv(cmd)
+    argv = kernel_argv(cmd)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kinerja.domain import params as P
+from kinerja.domain.settings import Settings
 from kinerja.run.common import STATUS_WAITING, inside
 from kinerja.run.tasks import NotebookTask, failure
 
@@ -16,18 +17,19 @@ def plan_tasks(
     names: Mapping[str, str | None],
     *,
     out: Path,
-    params_dir: Path,
+    settings: Settings,
     cache_dir: Path,
     opd_notebook: Path,
     city_notebook: Path | None,
-    periode: str | None,
-    audience: str | None,
     timeout: int,
 ) -> tuple[list[NotebookTask], dict[str, dict[str, Any]]]:
     """Build the tasks of a batch and their initial results.
 
-    An invalid per-OPD parameter file fails that OPD only (its result is a failure, it gets no
-    task); every task starts as ``menunggu``. ``city_notebook=None`` leaves the city overview out.
+    Each OPD's ``periode`` and ``audience`` come from ``settings.for_opd`` (the command line's
+    values, else its ``parameters/opd/<kode>.yaml``, else ``default.yaml``); the notebooks get
+    ``params_dir=settings.params_dir`` and resolve the same settings there. An invalid per-OPD
+    parameter file fails that OPD only (its result is a failure, it gets no task); every task
+    starts as ``menunggu``. ``city_notebook=None`` leaves the city overview out.
 
     Returns
     -------
@@ -36,16 +38,14 @@ def plan_tasks(
         Key (``opd/<kode>`` or ``kota``) → result dict, in report order.
     """
     known = list(names)
+    params_dir = settings.params_dir
     tasks: list[NotebookTask] = []
     results: dict[str, dict[str, Any]] = {}
     for code in selection:
         key = f"opd/{code}"
         title = f"Laporan Kinerja {names.get(code) or code}"
         try:
-            P.validate_kode_opd(code)
-            eff = P.resolve_params(
-                code, params_dir=params_dir, periode=periode, audience=audience, known_codes=known
-            )
+            own = settings.for_opd(code, known_codes=known)
         except P.ParameterError as exc:
             stub = NotebookTask(key, "opd", None, title, "", {}, "", "", "", str(out), timeout, "")
             results[key] = failure(stub, str(exc))
@@ -57,12 +57,12 @@ def plan_tasks(
                 key=key,
                 kind="opd",
                 kode_opd=code,
-                title=f"{title} — {eff['periode']}",
+                title=f"{title} — {own.periode}",
                 notebook=str(opd_notebook),
                 parameters={
                     "kode_opd": code,
-                    "periode": eff["periode"],
-                    "audience": eff["audience"],
+                    "periode": own.periode,
+                    "audience": own.audience,
                     "cache_dir": str(cache_dir),
                     "params_dir": str(params_dir),
                 },
@@ -75,17 +75,17 @@ def plan_tasks(
             )
         )
     if city_notebook is not None:
-        eff = P.resolve_params(None, params_dir=params_dir, periode=periode, audience="forum")
+        city_periode = settings.periode  # the command line's, else default.yaml's
         base = inside(out, out / "kota" / "ringkasan_kota")
         tasks.append(
             NotebookTask(
                 key="kota",
                 kind="kota",
                 kode_opd=None,
-                title=f"Ringkasan Kinerja Kota Salatiga — {eff['periode']}",
+                title=f"Ringkasan Kinerja Kota Salatiga — {city_periode}",
                 notebook=str(city_notebook),
                 parameters={
-                    "periode": eff["periode"],
+                    "periode": city_periode,
                     "audience": "forum",
                     "cache_dir": str(cache_dir),
                     "params_dir": str(params_dir),

@@ -44,12 +44,18 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from kinerja.serve.query import ENV_CACHE_DIR, ENV_DATA_DIR, ENV_FORM_CACHE, ENV_PARAMS_DIR
+from kinerja.domain.resources import notebooks_dir
+from kinerja.domain.settings import (
+    ENV_CACHE_DIR,
+    ENV_DATA_DIR,
+    ENV_FORM_CACHE,
+    ENV_PARAMS_DIR,
+    Settings,
+    load_settings,
+    read_env,
+)
 from kinerja.serve.voila_config import voila_config
 
-#: Repository root (``kinerja`` is installed in editable mode from it).
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
 #: Same defaults as ``kinerja batch`` (relative to the working directory).
 DEFAULT_DATA = Path("data") / "sampel"
 DEFAULT_OUT = Path("reports")
@@ -78,6 +84,7 @@ def prepare_cache(
     *,
     out_dir: str | os.PathLike[str] = DEFAULT_OUT,
     log: Any = print,
+    settings: Settings | None = None,
 ) -> Path:
     """Return the prepared-cache folder for ``data_dir``, shared with ``kinerja batch``.
 
@@ -95,9 +102,10 @@ def prepare_cache(
         extra = f" ({info.note})" if info.note else ""
         log(f"Cache data {info.status}{extra}: {info.path}")
     # the default period's metric tables, computed once, so a new kernel only filters and draws
-    from kinerja.domain.params import load_defaults
-
-    metrics = batch_cache.warm_metrics(Path(info.path), str(load_defaults(None)["periode"]), None)
+    # (with the settings the kernels resolve from KINERJA_PARAMS_DIR, so they reuse them)
+    if settings is None:
+        settings = load_settings(read_env().params_dir)
+    metrics = batch_cache.warm_metrics(Path(info.path), str(settings.periode), settings)
     log(f"Metrik periode bawaan: {metrics['status']}")
     return Path(info.path)
 
@@ -303,8 +311,9 @@ def cli_app(args: argparse.Namespace) -> int:
     if not data.is_dir():
         print(f"Folder data tidak ditemukan: {data}", file=sys.stderr)
         return 2
-    if not any((NOTEBOOKS / n).is_file() for n in FORM_NOTEBOOKS):
-        print(f"Tidak ada notebook formulir untuk disajikan di {NOTEBOOKS}", file=sys.stderr)
+    notebooks = notebooks_dir()
+    if not any((notebooks / n).is_file() for n in FORM_NOTEBOOKS):
+        print(f"Tidak ada notebook formulir untuk disajikan di {notebooks}", file=sys.stderr)
         return 2
     port = int(args.port)
     if not 1 <= port <= 65535:
@@ -317,7 +326,9 @@ def cli_app(args: argparse.Namespace) -> int:
         )
         return 1
     try:
-        cache = prepare_cache(data, log=lambda m: print(m, flush=True))
+        params = getattr(args, "params", None)
+        settings = load_settings(Path(params).resolve() if params else read_env().params_dir)
+        cache = prepare_cache(data, log=lambda m: print(m, flush=True), settings=settings)
     except Exception as exc:
         print(f"Data tidak dapat disiapkan: {exc}", file=sys.stderr)
         return 1
@@ -332,7 +343,8 @@ def cli_app(args: argparse.Namespace) -> int:
     # KINERJA_APP_PRERENDER=0 turns the background pre-render off (forms then render live and
     # store what they rendered for the next kernel)
     prerender = None
-    if os.environ.get("KINERJA_APP_PRERENDER", "1") != "0":
+    switches = read_env()
+    if switches.app_prerender:
         prerender = {
             "cache_dir": cache,
             "root": form_cache,
@@ -340,12 +352,12 @@ def cli_app(args: argparse.Namespace) -> int:
             "env": env,
         }
     # KINERJA_APP_PREHEAT=0 turns pre-heating off (the benchmark's cold first paint)
-    preheat = os.environ.get("KINERJA_APP_PREHEAT", "1") != "0"
+    preheat = switches.app_preheat
     import shutil
 
     root = Path(tempfile.mkdtemp(prefix="kinerja-app-")) / "notebooks"
     try:
-        staged = stage_notebooks(NOTEBOOKS, root)
+        staged = stage_notebooks(notebooks, root)
         config = voila_config(port=port, root_dir=root, preheat=preheat)
         url = f"http://127.0.0.1:{port}/"
         pages = "\n".join(f"  {url}voila/render/{p.name}" for p in staged)
@@ -357,3 +369,10 @@ def cli_app(args: argparse.Namespace) -> int:
         return serve(config, env=env, announce=announce, prerender=prerender)
     finally:
         shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def __getattr__(name: str) -> Any:
+    """``NOTEBOOKS`` (former constant): the folder the forms are copied from, resolved now."""
+    if name == "NOTEBOOKS":
+        return notebooks_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,10 +6,11 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
+from kinerja.domain.settings import read_env
 from kinerja.serve.definitions import FormDef, form_definitions
 from kinerja.serve.form import Form, show_form
 from kinerja.serve.memo import get_data
-from kinerja.serve.query import ENV_CACHE_DIR, ENV_DATA_DIR, QUERY_KEYS, is_voila
+from kinerja.serve.query import QUERY_KEYS, is_voila
 from kinerja.serve.render_cache import options_and_defaults, render_cache_for
 
 
@@ -82,7 +83,7 @@ def form(
     **_ignored: Any,
 ) -> Form:
     """Display the form ``name`` (the Voila path of :func:`run`; also what
-    ``kinerja.report.core.show_*`` can delegate to when :func:`is_voila` is true).
+    :func:`kinerja.serve.notebook.show` delegates to when :func:`is_voila` is true).
 
     The data comes from :func:`get_data` (once per kernel), the defaults from the parameters,
     the preselection from the URL; the audience is always ``forum``.
@@ -91,14 +92,14 @@ def form(
     if name not in defs:
         raise KeyError(f"Formulir tidak dikenal: {name!r}")
     fd = defs[name]
-    env = os.environ if environ is None else environ
-    if env.get(ENV_CACHE_DIR) or env.get(ENV_DATA_DIR):
+    switches = read_env(environ)
+    if switches.cache_dir is not None or switches.data_dir is not None:
         # served by `kinerja app`: the app's data wins over the notebook's default paths
-        cache_dir = env.get(ENV_CACHE_DIR) or None
-        data_dir = env.get(ENV_DATA_DIR) or None
+        cache_dir = switches.cache_dir
+        data_dir = switches.data_dir
     data = get_data(cache_dir, data_dir, factory=factory)
     sections = fd.sections()
-    cache = render_cache_for(name, data, sections, env)
+    cache = render_cache_for(name, data, sections, environ)
     options, defaults = options_and_defaults(
         name, data, cache, kode_opd=kode_opd, periode=periode, jenis_layanan=jenis_layanan
     )
@@ -115,25 +116,7 @@ def form(
     )
 
 
-def laporan_opd(**params: Any) -> Any:
-    """Notebook ``laporan_opd``: per-OPD report (form under Voila, static otherwise)."""
-    return run("laporan_opd", **params)
-
-
-def penjelajah_hambatan(**params: Any) -> Any:
-    """Notebook ``penjelajah_hambatan``: bottleneck explorer (OPD, service, period)."""
-    return run("penjelajah_hambatan", **params)
-
-
-def ringkasan_kota(**params: Any) -> Any:
-    """Notebook ``ringkasan_kota``: city overview (period only)."""
-    return run("ringkasan_kota", **params)
-
-
 __all__ = [
     "form",
-    "laporan_opd",
-    "penjelajah_hambatan",
-    "ringkasan_kota",
     "run",
 ]

@@ -35,7 +35,7 @@ class Form:
     title : str
         Heading of the page (escaped).
     data : object
-        Whatever the section builders take (``kinerja.report.core.ReportData``), built once.
+        Whatever the section builders take (``kinerja.metrics.store.ReportData``), built once.
     sections : sequence of Section
     options : FormOptions
     controls : sequence of {"kode_opd", "periode", "jenis_layanan"}

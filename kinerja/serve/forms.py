@@ -1,11 +1,10 @@
 """Interactive forms (ipywidgets) over the report sections, for Voila.
 
 One notebook is both a Papermill template and a Voila form. Its cell after the tagged
-``parameters`` cell makes one call, e.g. ``kinerja.serve.forms.laporan_opd(kode_opd=kode_opd, ...)``
-(or ``kinerja.report.core.show_laporan_opd(...)``, which delegates here under Voila):
+``parameters`` cell makes one call, ``kinerja.serve.notebook.show("laporan_opd", kode_opd=..., ...)``:
 
 * under Papermill / plain Jupyter the call displays the static sections for the parameters
-  (straight through, :mod:`kinerja.report.core` does it);
+  (:func:`kinerja.report.notebook.show`, from the section registry);
 * under Voila it displays a form: drop-downs for OPD, period and (bottleneck explorer) service,
   whose defaults are the parameter values, and one output area per section that is redrawn when
   a control changes. URL query parameters (``?kode_opd=...&periode=...``) preselect the controls.
@@ -25,8 +24,7 @@ Safety: the audience is always ``forum`` under Voila. Query-string values are on
 with the option lists (never evaluated); an unknown value is ignored with a polite note, and every
 text this module writes into HTML is escaped.
 
-This module is the public face of the forms (the notebooks, :mod:`kinerja.report.core` and the
-tests import from here); the parts live in one module per job:
+This module is the public face of the forms (the app and the tests import from here); the parts live in one module per job:
 
 * :mod:`kinerja.serve.query` -- Voila environment and URL query string;
 * :mod:`kinerja.serve.options` -- the choices a form offers and its defaults;
@@ -34,7 +32,7 @@ tests import from here); the parts live in one module per job:
 * :mod:`kinerja.serve.sections` -- selections, sections and their rendering into outputs;
 * :mod:`kinerja.serve.render_cache` -- rendered sections on disk;
 * :mod:`kinerja.serve.form` -- the form widget;
-* :mod:`kinerja.serve.entry` -- what the notebooks call (:func:`run`, :func:`laporan_opd`, ...);
+* :mod:`kinerja.serve.entry` -- one code path per notebook: a form under Voila, static otherwise (:func:`run`);
 * :mod:`kinerja.serve.prerender` -- background pre-rendering for ``kinerja app``;
 * :mod:`kinerja.serve.definitions` -- which notebooks are forms, with which sections.
 """
@@ -46,7 +44,7 @@ from kinerja.serve.definitions import (
     form_definitions,
     report_section,
 )
-from kinerja.serve.entry import form, laporan_opd, penjelajah_hambatan, ringkasan_kota, run
+from kinerja.serve.entry import form, run
 from kinerja.serve.form import Form, show_form
 from kinerja.serve.memo import clear_memo, get_data
 from kinerja.serve.options import ALL, FormOptions, options_for
@@ -104,12 +102,9 @@ __all__ = [
     "get_data",
     "is_preheating",
     "is_voila",
-    "laporan_opd",
     "options_for",
     "parse_query",
-    "penjelajah_hambatan",
     "render_section",
-    "ringkasan_kota",
     "run",
     "show_form",
     "to_outputs",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kinerja.serve.query import ENV_CACHE_DIR, ENV_DATA_DIR, ENV_PARAMS_DIR
+from kinerja.domain.settings import read_env
 
 _MEMO: dict[tuple[str, str], Any] = {}
 _MEMO_LOCK = threading.Lock()
@@ -18,16 +18,18 @@ def resolve_dirs(
     cache_dir: str | os.PathLike[str] | None, data_dir: str | os.PathLike[str] | None
 ) -> tuple[str | None, str | None]:
     """Explicit arguments win; otherwise ``KINERJA_CACHE_DIR`` / ``KINERJA_DATA_DIR``."""
-    c = cache_dir if cache_dir not in (None, "") else os.environ.get(ENV_CACHE_DIR) or None
-    d = data_dir if data_dir not in (None, "") else os.environ.get(ENV_DATA_DIR) or None
+    env = read_env()
+    c = cache_dir if cache_dir not in (None, "") else env.cache_dir
+    d = data_dir if data_dir not in (None, "") else env.data_dir
     return (str(c) if c else None), (str(d) if d else None)
 
 
 def _default_factory(cache_dir: str | None, data_dir: str | None) -> Any:
-    """``kinerja.report.core.ReportData`` for the folders (parameters from ``KINERJA_PARAMS_DIR``)."""
+    """``ReportData`` for the folders, its settings from ``KINERJA_PARAMS_DIR`` (else the default
+    parameters folder): every per-OPD file takes effect in the forms as in the batch."""
     from kinerja.metrics import store as report
 
-    params_dir = os.environ.get(ENV_PARAMS_DIR) or None
+    params_dir = read_env().params_dir
     # the report's own per-kernel memo, so a static call and a form share one ReportData
     return report.get_report_data(cache_dir=cache_dir, data_dir=data_dir, params_dir=params_dir)
 
@@ -46,7 +48,7 @@ def get_data(
         Prepared cache (``Dataset.save_cache``) and raw data folder; ``None`` → the environment
         variables ``KINERJA_CACHE_DIR`` / ``KINERJA_DATA_DIR`` set by ``kinerja app``.
     factory : callable, optional
-        ``factory(cache_dir, data_dir) -> data``; default builds ``kinerja.report.core.ReportData``.
+        ``factory(cache_dir, data_dir) -> data``; default builds ``kinerja.metrics.store.ReportData``.
     """
     c, d = resolve_dirs(cache_dir, data_dir)
     key = (str(Path(c).resolve()) if c else "", str(Path(d).resolve()) if d else "")

@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 ALL = ""
 
 
-def _periods_from_dates(dates: Iterable[pd.Series]) -> list[Periode]:
+def periods_from_dates(dates: Iterable[pd.Series]) -> list[Periode]:
+    """Every year, quarter and month that occurs in ``dates`` (datetime or text columns), sorted."""
     import numpy as np
 
     months: set[tuple[int, int]] = set()
@@ -105,7 +106,7 @@ class FormOptions:
             t = tables.get(name)
             if t is not None and col in t.columns and len(t):
                 dates.append(t[col])
-        periods = _periods_from_dates(dates)
+        periods = periods_from_dates(dates)
         skp = tables.get("penilaian_skp")
         if skp is not None and "periode" in skp.columns:
             extra = set()
@@ -142,8 +143,9 @@ def resolve_defaults(
     """The static report's own defaults for ``None`` parameters (same page either way).
 
     ``ReportData.periode(None)`` (the period of ``parameters/default.yaml``, else the latest
-    year), ``ReportData.check_opd(None)`` (the first OPD) and, for the explorer, the report's
-    choice of the least punctual OPD and its slowest service.
+    year; the OPD's own ``parameters/opd/<kode>.yaml`` period when that file sets one),
+    ``ReportData.check_opd(None)`` (the first OPD) and, for the explorer, the report's choice of
+    the least punctual OPD and its slowest service.
     """
     out: dict[str, Any] = {"kode_opd": kode_opd, "periode": periode, "jenis_layanan": jenis_layanan}
     try:
@@ -160,9 +162,19 @@ def resolve_defaults(
                 out["kode_opd"], out["jenis_layanan"] = kode, layanan
         if out["kode_opd"] in (None, "") and hasattr(data, "check_opd"):
             out["kode_opd"] = data.check_opd(None)
+        if periode in (None, "") and out["kode_opd"] not in (None, ""):
+            out["periode"] = _opd_periode(data, str(out["kode_opd"])) or out["periode"]
     except Exception:  # a default that cannot be computed falls back to the first option
         log.exception("nilai bawaan formulir %s tidak dapat dihitung", name)
     return out
+
+
+def _opd_periode(data: Any, kode_opd: str) -> str | None:
+    """The period an OPD's own parameter file sets (``None``: it sets none, or no settings)."""
+    settings = getattr(data, "settings", None)
+    if settings is None or settings.opd_files.get(kode_opd, {}).get("periode") is None:
+        return None
+    return str(Periode.parse(settings.for_opd(kode_opd).periode))
 
 
 _OPTIONS_MEMO: dict[int, FormOptions] = {}

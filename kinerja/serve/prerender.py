@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kinerja.domain.period import Periode
+from kinerja.report.registry import NOTEBOOKS
 from kinerja.serve.definitions import FormDef, form_definitions
 from kinerja.serve.memo import get_data, resolve_dirs
 from kinerja.serve.options import options_for, resolve_defaults
@@ -26,9 +27,10 @@ from kinerja.serve.sections import Selection, render_section_checked
 log = logging.getLogger(__name__)
 
 
-#: Forms pre-rendered by ``kinerja app``: every OPD (laporan_opd) / the city (ringkasan_kota) in
-#: the default period. The bottleneck explorer (OPD × service) is only cached as it is visited.
-PRERENDER_FORMS = ("laporan_opd", "ringkasan_kota")
+#: Forms pre-rendered by ``kinerja app`` (``NotebookSpec.prerender`` in the section registry):
+#: every OPD (laporan_opd) / the city (ringkasan_kota) in the default period. The bottleneck
+#: explorer (OPD × service) is only cached as it is visited.
+PRERENDER_FORMS = tuple(name for name, spec in NOTEBOOKS.items() if spec.form and spec.prerender)
 
 
 def prerender_selections(

@@ -13,16 +13,13 @@ from urllib.parse import parse_qs
 
 from kinerja.domain.period import Periode
 
+# the variables through which ``kinerja app`` tells every kernel where the data (cache, data
+# folder, parameters) and the rendered-section cache are: defined and read in
+# kinerja.domain.settings (read_env), re-exported here
+from kinerja.domain.settings import ENV_CACHE_DIR, ENV_DATA_DIR, ENV_FORM_CACHE, ENV_PARAMS_DIR
+
 log = logging.getLogger(__name__)
 
-
-#: Environment variables through which ``kinerja app`` tells every kernel where the data is.
-ENV_CACHE_DIR = "KINERJA_CACHE_DIR"
-ENV_DATA_DIR = "KINERJA_DATA_DIR"
-ENV_PARAMS_DIR = "KINERJA_PARAMS_DIR"
-
-#: Folder of the rendered-section cache (set by ``kinerja app``; unset: no disk cache).
-ENV_FORM_CACHE = "KINERJA_FORM_CACHE"
 
 #: Query-string keys a form understands; anything else is ignored.
 QUERY_KEYS = ("kode_opd", "periode", "jenis_layanan")

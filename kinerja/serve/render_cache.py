@@ -1,6 +1,7 @@
 """Rendered form sections on disk, shared by every kernel of ``kinerja app``.
 
-Keyed by input hashes, parameters, date, code version and selection (``KINERJA_FORM_CACHE``).
+Keyed by input hashes, settings (every parameter file), date, code version and selection
+(:func:`kinerja.domain.cache_key.cache_key`); the folder is ``KINERJA_FORM_CACHE``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 import pandas as pd
 
 from kinerja.data.atomic import atomic_write_text
+from kinerja.domain.cache_key import cache_key
+from kinerja.domain.settings import read_env
 from kinerja.serve.options import FormOptions, options_for, resolve_defaults
-from kinerja.serve.query import ENV_FORM_CACHE
 from kinerja.serve.sections import Section, Selection
 
 log = logging.getLogger(__name__)
@@ -49,26 +51,26 @@ def code_version() -> str:
     return _CODE_VERSION
 
 
-def data_key(file_hashes: Mapping[str, str], params: Mapping[str, Any], today: Any) -> str:
-    """What rendered outputs depend on besides code and selection: inputs, parameters, date.
+def data_key(
+    file_hashes: Mapping[str, str],
+    params: Mapping[str, Any],
+    today: Any,
+    settings_key: str | None = None,
+) -> str:
+    """What rendered outputs depend on besides code and selection: inputs, settings, date.
 
     ``file_hashes`` are the SHA-256 of the input files (``Dataset.file_hashes``), ``params`` the
-    effective parameters (``ReportData.params``) and ``today`` the reference date of "overdue"
-    (``ReportData.today``).
+    effective global parameters (``ReportData.params``), ``today`` the reference date of
+    "overdue" (``ReportData.today``) and ``settings_key`` :meth:`Settings.key
+    <kinerja.domain.settings.Settings.key>` (every per-OPD file and the holiday file).
     """
-    import hashlib
-    import json
-
-    blob = json.dumps(
-        {
-            "files": {str(k): str(v) for k, v in sorted(dict(file_hashes).items())},
-            "params": params,
-            "today": str(pd.Timestamp(today).date()) if today is not None else "",
-        },
-        sort_keys=True,
-        default=str,
+    return cache_key(
+        "render",
+        {str(k): str(v) for k, v in sorted(dict(file_hashes).items())},
+        dict(params),
+        str(pd.Timestamp(today).date()) if today is not None else "",
+        settings_key,
     )
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def data_key_of(data: Any) -> str | None:
@@ -77,7 +79,9 @@ def data_key_of(data: Any) -> str | None:
     params = getattr(data, "params", None)
     if not isinstance(hashes, Mapping) or not isinstance(params, Mapping):
         return None
-    return data_key(hashes, params, getattr(data, "today", None))
+    settings = getattr(data, "settings", None)
+    settings_key = settings.key() if settings is not None else None
+    return data_key(hashes, params, getattr(data, "today", None), settings_key)
 
 
 Outputs = dict[str, tuple[dict[str, Any], ...]]
@@ -122,25 +126,15 @@ class RenderCache:
 
     def path(self, selection: Selection) -> Path:
         """The file holding ``selection``'s outputs."""
-        import hashlib
-        import json
-
-        blob = json.dumps(
-            {
-                "code": code_version(),
-                "data": self.data_key,
-                "form": self.form,
-                "sections": list(self.sections),
-                "selection": [
-                    selection.kode_opd,
-                    selection.periode,
-                    selection.jenis_layanan,
-                    selection.audience,
-                ],
-            },
-            sort_keys=True,
+        key = cache_key(
+            "section",
+            code_version(),
+            self.data_key,
+            self.form,
+            list(self.sections),
+            [selection.kode_opd, selection.periode, selection.jenis_layanan, selection.audience],
         )
-        return self.folder / (hashlib.sha256(blob.encode("utf-8")).hexdigest()[:40] + ".json")
+        return self.folder / (key[:40] + ".json")
 
     def get(self, selection: Selection) -> Outputs | None:
         """Outputs of every section for ``selection``, or ``None`` when not (validly) stored."""
@@ -161,20 +155,8 @@ class RenderCache:
 
     def meta_path(self, inputs: Mapping[str, Any]) -> Path:
         """File of the form's options and resolved defaults for the parameter ``inputs``."""
-        import hashlib
-        import json
-
-        blob = json.dumps(
-            {
-                "code": code_version(),
-                "data": self.data_key,
-                "form": self.form,
-                "inputs": dict(inputs),
-            },
-            sort_keys=True,
-            default=str,
-        )
-        return self.folder / ("meta-" + hashlib.sha256(blob.encode()).hexdigest()[:40] + ".json")
+        key = cache_key("meta", code_version(), self.data_key, self.form, dict(inputs))
+        return self.folder / ("meta-" + key[:40] + ".json")
 
     def get_meta(self, inputs: Mapping[str, Any]) -> tuple[FormOptions, dict[str, Any]] | None:
         """Stored :class:`FormOptions` and defaults for ``inputs`` (``None`` when absent).
@@ -250,10 +232,12 @@ def render_cache_for(
     sections: Sequence[Section],
     environ: Mapping[str, str] | None = None,
 ) -> RenderCache | None:
-    """The disk cache of form ``name`` when ``KINERJA_FORM_CACHE`` is set, else ``None``."""
-    env = os.environ if environ is None else environ
-    root = env.get(ENV_FORM_CACHE)
-    if not root:
+    """The disk cache of form ``name`` when ``KINERJA_FORM_CACHE`` is set, else ``None``.
+
+    ``environ`` defaults to the process environment (:func:`kinerja.domain.settings.read_env`).
+    """
+    root = read_env(environ).form_cache
+    if root is None:
         return None
     key = data_key_of(data)
     if key is None:

@@ -268,3 +268,16 @@ def test_header_only_tables_load_with_zero_rows(tmp_path):
     ds = load(folder)
     assert len(ds.tables["skm"]) == 0 and str(ds.tables["skm"]["sarana"].dtype) == "Int8"
     assert ds.summary.set_index("table").loc["layanan", "read"] == 0
+
+
+def test_unclosed_quote_over_128_kib_is_quarantined_not_fatal(tmp_path):
+    """An unclosed quote swallows the rest of the file into one field longer than the csv
+    module's default limit (128 KiB): the record is quarantined, the folder still loads."""
+    write_folder(tmp_path)
+    opd = tmp_path / "opd.csv"
+    text = opd.read_text(encoding="utf-8")
+    opd.write_text(text + 'X1,"Tanpa tutup ' + "a" * 200_000 + "\nX2,Nama,,dinas,\n", "utf-8")
+    ds = load(tmp_path)
+    row = ds.summary.set_index("table").loc["opd"]
+    assert row["quarantined"] == 1
+    assert row["read"] == row["accepted"] + row["quarantined"]

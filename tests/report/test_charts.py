@@ -52,7 +52,7 @@ def test_grouped_bars_match_seaborn(orient):
     order = ["A", "B", "C"]
     kw = {"x": "v", "y": "opd"} if orient == "h" else {"x": "opd", "y": "v"}
     ref = _ax()
-    with charts._style():
+    with charts.chart_style():
         sns.barplot(
             data=FRAME,
             **kw,
@@ -64,7 +64,7 @@ def test_grouped_bars_match_seaborn(orient):
             ax=ref,
         )
         ours = _ax()
-        charts._draw_bars(
+        charts.draw_bars(
             ours,
             FRAME,
             category="opd",
@@ -91,7 +91,7 @@ def test_highlighted_bars_match_seaborn():
     order = ["C", "A", "B", "D"]  # D has no row: a tick without a bar
     palette = {c: (charts.ACCENT if c == "A" else "#b8c4cc") for c in order}
     ref = _ax()
-    with charts._style():
+    with charts.chart_style():
         sns.barplot(
             data=one,
             x="v",
@@ -106,7 +106,7 @@ def test_highlighted_bars_match_seaborn():
             ax=ref,
         )
         ours = _ax()
-        charts._draw_bars(
+        charts.draw_bars(
             ours,
             one,
             category="opd",
@@ -148,7 +148,7 @@ def test_lines_match_seaborn():
             ax=ref,
         )
         ours = _ax()
-        charts._draw_lines(ours, data, x="bulan", y="n", hue=hue)
+        charts.draw_lines(ours, data, x="bulan", y="n", hue=hue)
         drawn = [line for line in ref.lines if len(line.get_xdata())]  # not legend handles
         assert len(ours.lines) == len(drawn)
         for a, b in zip(ours.lines, drawn, strict=True):
@@ -190,5 +190,5 @@ def test_chart_png_is_opaque_rgb_at_the_chart_dpi():
     )
     image = Image.open(BytesIO(chart.png))
     assert image.mode == "RGB"
-    assert image.width == round(8.0 * charts._DPI)
-    assert round(image.info["dpi"][0]) == charts._DPI
+    assert image.width == round(8.0 * charts.DPI)
+    assert round(image.info["dpi"][0]) == charts.DPI

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import holidays
 import numpy as np
 import pandas as pd
 
+from kinerja.domain.resources import reference_data_dir
 from kinerja.domain.schema import TABLE_NAMES
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
+#: Reference tables of the generator (:func:`kinerja.domain.resources.reference_data_dir`).
+REFERENCE_DIR = reference_data_dir()
 
 DEFAULT_SEED = 2026
 

@@ -122,10 +122,10 @@ def section_skp(
 
 
 def _org_predikat(data: ReportData, kode_opd: str) -> str | None:
-    from kinerja.domain.params import ParameterError, resolve_params
+    """``org_predikat`` of the OPD's parameter file (``None``: not set, or the file is invalid)."""
+    from kinerja.domain.settings import ParameterError
 
     try:
-        values = resolve_params(kode_opd, params_dir=data.params_dir)
-    except (ParameterError, OSError):
+        return data.settings.for_opd(kode_opd).org_predikat
+    except ParameterError:
         return None
-    return values.get("org_predikat")

@@ -1,6 +1,7 @@
 """``kinerja app``'s background pre-render: default OPD first, readable by a kernel, stoppable.
 
-No browser: the pre-render child is started as the app starts it, on a small generated sample.
+No browser: the pre-render child is started as the app starts it, on the shared session sample
+(``sample_dir``). It starts a child process with its own workers: marked ``slow``.
 """
 
 from __future__ import annotations
@@ -18,15 +19,12 @@ FIRST_DEADLINE = 600
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory) -> tuple[Path, Path]:
-    from kinerja.data import sample
+def prepared(sample_dir, tmp_path_factory) -> tuple[Path, Path]:
     from kinerja.serve.app import prepare_cache
 
     base = tmp_path_factory.mktemp("prerender")
-    data = base / "data"
-    sample.generate(data, scale=0.02)
-    cache = prepare_cache(data, out_dir=base / "reports", log=lambda m: None)
-    return data, cache
+    cache = prepare_cache(sample_dir, out_dir=base / "reports", log=lambda m: None)
+    return sample_dir, cache
 
 
 def _gone(pid: int) -> bool:
@@ -37,6 +35,7 @@ def _gone(pid: int) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_prerender_writes_the_default_selection_first_and_stops_with_its_workers(prepared):
     from kinerja.serve import forms
     from kinerja.serve.app import form_cache_dir, prepare_cache, start_prerender, stop_prerender

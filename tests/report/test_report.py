@@ -24,17 +24,13 @@ from kinerja.report.sections.tindak_lanjut import sections_register
 from kinerja.serve import definitions
 
 PERIODE = "2025"
-SCALE = 0.1  # small sample: about 500 ASN, 35 OPD, 30 k service events
 
 
 @pytest.fixture(scope="module")
-def sample_dataset(tmp_path_factory):
+def sample_dataset(sample_dir):
     from kinerja.data.dataset import load
-    from kinerja.data.sample import generate
 
-    folder = tmp_path_factory.mktemp("sampel")
-    generate(folder, scale=SCALE, year=2025)
-    return load(folder)
+    return load(sample_dir)
 
 
 def _gate(pegawai) -> PersonalDataGate:

@@ -19,7 +19,7 @@ import pytest
 
 from kinerja.serve import forms
 from kinerja.serve.forms import Form, FormDef, FormOptions, RenderCache, Section, Selection
-from kinerja.serve.options import _periods_from_dates
+from kinerja.serve.options import periods_from_dates
 from kinerja.serve.render_cache import options_and_defaults
 
 
@@ -239,15 +239,12 @@ def test_prerender_one_stores_what_the_form_then_shows(tmp_path, data):
     assert "2.01" in form.outputs["a"].outputs[0]["data"]["text/html"]
 
 
-def test_prerendered_report_sections_equal_the_live_ones(tmp_path, monkeypatch):
-    """The real per-OPD sections of a small sample: disk copy == what the builders draw."""
-    from kinerja.data import sample
+def test_prerendered_report_sections_equal_the_live_ones(sample_dir, tmp_path, monkeypatch):
+    """The real per-OPD sections of the shared sample: disk copy == what the builders draw."""
     from kinerja.data.dataset import load
     from kinerja.metrics import store as report
 
-    folder = tmp_path / "data"
-    sample.generate(folder, scale=0.02)
-    ds = load(folder)
+    ds = load(sample_dir)
     data = report.ReportData(ds, today="2026-01-05")
     name = "laporan_opd"
     sel = forms.prerender_selections(data, name)[1]
@@ -293,7 +290,7 @@ def test_periods_from_dates_keep_every_month_of_datetime_and_text_columns():
         pd.Series(pd.to_datetime(["2025-01-31", "2025-01-02", None, "2024-12-31"])),
         pd.Series(["2025-07-15", "bukan tanggal"]),
     ]
-    got = {str(p) for p in _periods_from_dates(dates)}
+    got = {str(p) for p in periods_from_dates(dates)}
     assert got == {
         "2025",
         "2025-TW1",

@@ -22,60 +22,15 @@ import pytest
 from kinerja.data.io import file_sha256
 from kinerja.report.export import remote_references
 from kinerja.run import batch, executors, tasks
-from kinerja.run import cache as batch_cache
 from kinerja.run.batch import BatchError, run_batch
 from kinerja.run.cache import prepare_cache
 
 HERE = Path(__file__).resolve().parent
-NB = HERE / "notebooks"
+NB = HERE.parent / "notebooks"
 DATA = NB / "data"
-ROOT = HERE.parent
+ROOT = HERE.parents[1]
 
 pytestmark = pytest.mark.timeout(300)
-
-
-class _DatasetDouble:
-    """Stands in for kinerja.data.dataset.Dataset until the loader exists (same three calls)."""
-
-    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
-        self.tables = tables
-        self.summary = pd.DataFrame(
-            {"table": list(tables), "accepted": [len(t) for t in tables.values()]}
-        )
-
-    def get(self, name: str) -> pd.DataFrame | None:
-        return self.tables.get(name)
-
-    def save_cache(self, folder: Path) -> None:
-        for name, df in self.tables.items():
-            df.to_parquet(Path(folder) / f"{name}.parquet")
-
-    @classmethod
-    def from_cache(cls, folder: Path) -> _DatasetDouble:
-        return cls({p.stem: pd.read_parquet(p) for p in sorted(Path(folder).glob("*.parquet"))})
-
-
-def _real_loader_works() -> bool:
-    try:
-        from kinerja.data.dataset import load
-
-        return load(DATA).get("opd") is not None
-    except Exception:
-        return False
-
-
-@pytest.fixture(autouse=True)
-def loader(monkeypatch):
-    """Use kinerja.data.dataset when it can load the fixture data, else the double."""
-    if _real_loader_works():
-        return "real"
-    monkeypatch.setattr(
-        batch_cache,
-        "_load_dataset",
-        lambda d, q: _DatasetDouble({p.stem: pd.read_csv(p, dtype=str) for p in d.glob("*.csv")}),
-    )
-    monkeypatch.setattr(batch_cache, "_from_cache", _DatasetDouble.from_cache)
-    return "double"
 
 
 @pytest.fixture
@@ -101,6 +56,7 @@ def _run(tmp_path, params_dir, opd, **kw):
     )
 
 
+@pytest.mark.slow
 def test_batch_outputs_manifest_and_isolated_failure(tmp_path, params_dir):
     res = _run(tmp_path, params_dir, ["OKA", "OKB", "ERR1", "EXIT1"])
     out = tmp_path / "out"
@@ -168,6 +124,7 @@ def test_batch_outputs_manifest_and_isolated_failure(tmp_path, params_dir):
     assert "gagal" in index and "ValueError" in index
 
 
+@pytest.mark.slow
 def test_timeout_and_killed_kernel_fail_only_their_opd(tmp_path, params_dir):
     res = _run(tmp_path, params_dir, ["OKA", "SLOW1", "KILL1"], timeout=5, include_city=False)
     by = {r["kode_opd"]: r for r in res.results}
@@ -178,6 +135,7 @@ def test_timeout_and_killed_kernel_fail_only_their_opd(tmp_path, params_dir):
     assert not list((tmp_path / "out" / "opd").glob(".*tmp*"))
 
 
+@pytest.mark.slow
 def test_rerun_reuses_cache_and_replaces_previous_outputs(tmp_path, params_dir):
     first = _run(tmp_path, params_dir, ["OKA", "OKB"], include_city=False)
     assert first.exit_code == 0
@@ -216,6 +174,7 @@ def test_notebook_without_parameters_cell_is_refused(tmp_path, params_dir):
         _run(tmp_path, params_dir, ["OKA"], opd_notebook=NB / "no_parameters.ipynb")
 
 
+@pytest.mark.slow
 def test_invalid_opd_parameter_file_fails_that_opd_only(tmp_path, params_dir):
     (params_dir / "opd").mkdir()
     (params_dir / "opd" / "OKB.yaml").write_text("kode_opd: OKB\nwarna: merah\n")
@@ -261,6 +220,7 @@ def _task(out, cache, code="OKA", notebook="ok.ipynb", audience="forum"):
     )
 
 
+@pytest.mark.slow
 def test_disk_full_during_export_fails_that_report_cleanly(tmp_path, monkeypatch):
     def full(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device", "x.html")
@@ -278,6 +238,7 @@ def test_disk_full_during_export_fails_that_report_cleanly(tmp_path, monkeypatch
     assert not list((out / "opd").glob(".*tmp*"))
 
 
+@pytest.mark.slow
 def test_personal_data_in_output_is_never_written(tmp_path, params_dir):
     res = _run(tmp_path, params_dir, ["OKA", "LEAK1"], include_city=False)
     by = {r["kode_opd"]: r for r in res.results}
@@ -300,6 +261,7 @@ def test_run_one_refuses_paths_outside_out(tmp_path):
     assert not (tmp_path / "luar.ipynb").exists()
 
 
+@pytest.mark.slow
 def test_interrupt_in_runner_loop_leaves_consistent_folder(tmp_path, params_dir, monkeypatch):
     real_run = executors.LocalBackend.run
 
@@ -322,6 +284,7 @@ def test_interrupt_in_runner_loop_leaves_consistent_folder(tmp_path, params_dir,
     assert not list((tmp_path / "out" / "opd").glob(".*tmp*"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_sigint_to_cli_process_stops_cleanly(tmp_path, params_dir):
     """Ctrl-C on a real ``kinerja batch`` process: exit 130, manifest marks unfinished ones."""
@@ -329,13 +292,6 @@ def test_sigint_to_cli_process_stops_cleanly(tmp_path, params_dir):
     script.write_text(
         "import sys\n"
         "from kinerja.run import batch\n"
-        "from kinerja.run import cache\n"
-        f"sys.path.insert(0, {str(HERE)!r})\n"
-        "import test_batch as tb\n"
-        "if not tb._real_loader_works():\n"
-        "    cache._load_dataset = lambda d, q: tb._DatasetDouble("
-        "{p.stem: tb.pd.read_csv(p, dtype=str) for p in d.glob('*.csv')})\n"
-        "    cache._from_cache = tb._DatasetDouble.from_cache\n"
         "if __name__ == '__main__':\n"
         f"    r = batch.run_batch({str(DATA)!r}, {str(tmp_path / 'out')!r}, opd=['SLOW1', 'OKA'],\n"
         f"        params_dir={str(params_dir)!r}, jobs=2, timeout=120, progress=False,\n"
@@ -371,6 +327,7 @@ def test_sigint_to_cli_process_stops_cleanly(tmp_path, params_dir):
     assert (tmp_path / "out" / "opd" / "OKA.html").is_file()
 
 
+@pytest.mark.slow
 def test_cli_batch_exit_codes(tmp_path, params_dir, monkeypatch):
     from kinerja.cli import build_parser
 
@@ -385,6 +342,7 @@ def test_cli_batch_exit_codes(tmp_path, params_dir, monkeypatch):
     assert batch.cli_batch(args) == 2
 
 
+@pytest.mark.slow
 def test_dask_local_cluster(tmp_path, params_dir):
     distributed = pytest.importorskip("distributed")
     with (

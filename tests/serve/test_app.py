@@ -1,8 +1,9 @@
 """End to end: ``kinerja app`` in a real browser (Debian chromium driven by Playwright).
 
-The module generates a small sample (scale 0.05) with hostile text planted in an OPD name, in
-complaint texts and in SKM suggestions, starts ``kinerja app`` on a free port as a subprocess,
-and drives the form in chromium. Every wait has a deadline; the server is stopped in a finally.
+The module copies the shared session sample (``sample_dir``, scale 0.05), plants hostile text in
+an OPD name, in complaint texts and in SKM suggestions, starts ``kinerja app`` on a free port as a
+subprocess, and drives the form in chromium (those tests are marked ``slow``). Every wait has a
+deadline; the server is stopped in a finally.
 
 Without ``/usr/bin/chromium`` (or Playwright) the tests are skipped -- unless
 ``KINERJA_REQUIRE_BROWSER=1`` (CI sets it), in which case they fail.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path(os.environ.get("KINERJA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -76,12 +78,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
+def sample(sample_dir, tmp_path_factory) -> Path:
     _require_browser()
-    from kinerja.data import sample as sample_mod
-
     data = tmp_path_factory.mktemp("app") / "data"
-    sample_mod.generate(data, scale=0.05)
+    shutil.copytree(sample_dir, data)  # a copy: hostile text is planted below
     opd = pd.read_csv(data / "opd.csv", dtype=str, keep_default_na=False)
     last = opd.index[-1]
     opd.loc[last, "nama_opd"] = "Kantor Uji " + HOSTILE
@@ -245,6 +245,7 @@ def _candidates(expected: dict, periode: str) -> list[tuple[str, str]]:
 # ------------------------------------------------------------------------------ tests
 
 
+@pytest.mark.slow
 def test_form_changes_opd_and_shows_kinerja_numbers(server, expected, page):
     url = server["url"] + "voila/render/laporan_opd.ipynb"
     _open_form(page, url)
@@ -268,6 +269,7 @@ def test_form_changes_opd_and_shows_kinerja_numbers(server, expected, page):
     page.screenshot(path=str(ARTIFACTS / "app-laporan_opd.png"), full_page=False)
 
 
+@pytest.mark.slow
 def test_query_parameter_preselects_the_opd(server, expected, page):
     periode = "2025"
     kode, value = _candidates(expected, periode)[-1]
@@ -281,6 +283,7 @@ def test_query_parameter_preselects_the_opd(server, expected, page):
     assert page.evaluate(_SELECTED, "periode") == _label(expected, "periode", periode)
 
 
+@pytest.mark.slow
 def test_hostile_text_and_query_never_become_markup(server, expected, page):
     hostile_q = "%3Cimg%20src%3Dx%20onerror%3D%22window.__kinerja_xss%3D3%22%3E"
     _open_form(page, server["url"] + f"voila/render/laporan_opd.ipynb?kode_opd={hostile_q}")
@@ -297,6 +300,7 @@ def test_hostile_text_and_query_never_become_markup(server, expected, page):
     assert "window.__kinerja_xss=2" not in page.inner_text(".kinerja-bagian-pengaduan")
 
 
+@pytest.mark.slow
 def test_bottleneck_explorer_lists_the_services_of_the_opd(server, expected, page):
     page.goto(
         server["url"] + "voila/render/penjelajah_hambatan.ipynb", wait_until="domcontentloaded"
@@ -321,6 +325,7 @@ def _status(url: str) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
+@pytest.mark.slow
 def test_closing_the_page_shuts_its_kernel_down(server, browser):
     """The page's beforeunload shutdown carries the XSRF cookie and is accepted (no 403)."""
     ctx = browser.new_context()
@@ -341,6 +346,7 @@ def test_closing_the_page_shuts_its_kernel_down(server, browser):
         ctx.close()
 
 
+@pytest.mark.slow
 def test_sources_and_data_files_are_refused(server, sample):
     base = server["url"]
     for path in (
@@ -367,9 +373,13 @@ def test_sources_and_data_files_are_refused(server, sample):
     # the rendered page carries no notebook source
     code, body = _status(base + "voila/render/ringkasan_kota.ipynb")
     assert code == 200
-    assert b"from kinerja.serve.notebook import show" not in body and b"show_ringkasan_kota" not in body
+    assert (
+        b"from kinerja.serve.notebook import show" not in body
+        and b"show_ringkasan_kota" not in body
+    )
 
 
+@pytest.mark.slow
 def test_server_listens_on_loopback_only(server):
     import psutil
 

@@ -13,13 +13,10 @@ LARGE = {"laporan_kinerja", "layanan", "skm", "pengaduan", "penilaian_skp", "pel
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
+def cache(sample_dir, tmp_path_factory):
     from kinerja.data.dataset import load
-    from kinerja.data.sample import generate
 
-    folder = tmp_path_factory.mktemp("sampel")
-    generate(folder, scale=0.05, year=2025)
-    ds = load(folder)
+    ds = load(sample_dir)
     cache = tmp_path_factory.mktemp("cache")
     ds.save_cache(cache)
     warm = store.ReportData.from_cache(cache, today=TODAY)
@@ -43,6 +40,7 @@ def _codes(ds, n=4):
     return (rich + [c for c in opd if c not in rich])[:n]
 
 
+@pytest.mark.slow  # over 5 s: every section of four OPDs, twice
 def test_report_with_stored_metrics_reads_no_large_table_and_equals_a_fresh_one(cache):
     ds, folder = cache
     codes = _codes(ds)
@@ -54,7 +52,9 @@ def test_report_with_stored_metrics_reads_no_large_table_and_equals_a_fresh_one(
             a = _html(
                 registry.sections_opd(stored, kode_opd=kode, periode=PERIODE, audience=audience)
             )
-            b = _html(registry.sections_opd(fresh, kode_opd=kode, periode=PERIODE, audience=audience))
+            b = _html(
+                registry.sections_opd(fresh, kode_opd=kode, periode=PERIODE, audience=audience)
+            )
             assert a == b, kode
     assert not set(stored.tables.loaded) & LARGE, stored.tables.loaded
     # the warm step stored every metric the sections asked for (none recomputed from tables)

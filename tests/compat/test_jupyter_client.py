@@ -10,7 +10,7 @@ import pytest
 
 from kinerja.compat import jupyter_client as jupyter_patch
 
-NB = Path(__file__).resolve().parent / "notebooks"
+NB = Path(__file__).resolve().parents[1] / "notebooks"
 pytestmark = pytest.mark.timeout(120)
 
 
@@ -77,6 +77,7 @@ def test_sliced_get_msg_keeps_the_contract(patched):
     asyncio.run(scenario())
 
 
+@pytest.mark.slow
 def test_notebook_executes_with_patch(patched, tmp_path):
     import nbformat
     import papermill as pm
@@ -100,6 +101,7 @@ def test_notebook_executes_with_patch(patched, tmp_path):
     assert any("Laporan **UJI**" in t for t in texts)
 
 
+@pytest.mark.slow
 def test_timeout_still_fires_with_patch(patched, tmp_path):
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError

@@ -20,7 +20,7 @@ from kinerja.run import forkkernel
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork tidak tersedia")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """\
 import os, sys, json
@@ -90,6 +90,7 @@ def _probe(nb_path: Path) -> dict:
     return state
 
 
+@pytest.mark.slow
 def test_kernels_are_forked_fresh_and_isolated(tmp_path: Path) -> None:
     nb = _notebook(tmp_path / "probe.ipynb", PROBE)
     work = tmp_path / "kerja"
@@ -120,6 +121,7 @@ def test_kernels_are_forked_fresh_and_isolated(tmp_path: Path) -> None:
     assert first["leak"] == "tidak ada" and second["leak"] == "tidak ada"
 
 
+@pytest.mark.slow
 def test_timed_out_kernel_is_stopped_and_the_worker_goes_on(tmp_path: Path) -> None:
     slow = _notebook(
         tmp_path / "lambat.ipynb",
@@ -150,6 +152,7 @@ def test_timed_out_kernel_is_stopped_and_the_worker_goes_on(tmp_path: Path) -> N
     assert _probe(tmp_path / "probe-out.ipynb")["images"] == 1  # the next notebook still runs
 
 
+@pytest.mark.slow
 def test_disabled_or_unavailable_fork_uses_a_normal_kernel(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -173,9 +176,9 @@ def test_disabled_or_unavailable_fork_uses_a_normal_kernel(
 
 def test_kernel_argv_is_taken_from_the_ipykernel_command() -> None:
     cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "/tmp/k.json"]
-    assert forkkernel._kernel_argv(cmd) == ["-f", "/tmp/k.json"]
+    assert forkkernel.kernel_argv(cmd) == ["-f", "/tmp/k.json"]
     with pytest.raises(ValueError, match="bukan perintah ipykernel"):
-        forkkernel._kernel_argv(["R", "--slave", "-e", "IRkernel::main()"])
+        forkkernel.kernel_argv(["R", "--slave", "-e", "IRkernel::main()"])
 
 
 def test_unused_format_grammar_is_not_imported_and_notebooks_still_validate(
@@ -204,6 +207,7 @@ def test_unused_format_grammar_is_not_imported_and_notebooks_still_validate(
     assert res == {"blocked": ["rfc3987_syntax"], "imported": False, "invalid_rejected": True}
 
 
+@pytest.mark.slow
 def test_parent_that_already_drew_with_agg_still_gives_inline_figures(tmp_path: Path) -> None:
     nb = _notebook(tmp_path / "probe.ipynb", PROBE)
     _worker(
@@ -225,6 +229,7 @@ def test_parent_that_already_drew_with_agg_still_gives_inline_figures(tmp_path: 
     assert state["images"] == 1
 
 
+@pytest.mark.slow
 def test_kernel_forked_from_a_traitlets_application_process(tmp_path: Path) -> None:
     """The Voila server is a traitlets Application singleton; its kernels must still start."""
     nb = _notebook(tmp_path / "probe.ipynb", PROBE)

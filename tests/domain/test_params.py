@@ -12,7 +12,7 @@ from kinerja.data import opd_params as G
 from kinerja.domain import params as P
 from kinerja.domain.params import ParameterError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OPD = pd.DataFrame(
     {
         "kode_opd": ["DISDUK", "RSUD", "KEC.SIDOREJO"],
@@ -152,10 +152,9 @@ def test_generate_refuses_hostile_codes_in_table(tmp_path):
 
 
 def test_cli_params(tmp_path):
-    pytest.importorskip("kinerja.data.dataset")
     from kinerja.cli import build_parser
 
-    data = Path(__file__).resolve().parent / "notebooks" / "data"
+    data = Path(__file__).resolve().parents[1] / "notebooks" / "data"
     (tmp_path / "default.yaml").write_text("periode: '2025'\n")
     args = build_parser().parse_args(["params", "--data", str(data), "--params", str(tmp_path)])
     assert G.cli_params(args) == 0

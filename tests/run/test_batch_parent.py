@@ -16,7 +16,7 @@ from kinerja.data.atomic import atomic_write_text
 from kinerja.run import batch
 from kinerja.run import cache as batch_cache
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _nb(path: Path, cells: list[dict], nbformat: int = 4) -> Path:
@@ -32,17 +32,17 @@ def _cell(tags=()):
 
 
 def test_check_notebook(tmp_path):
-    batch._check_notebook(_nb(tmp_path / "ok.ipynb", [_cell(["parameters"]), _cell()]))
+    batch.check_notebook(_nb(tmp_path / "ok.ipynb", [_cell(["parameters"]), _cell()]))
     with pytest.raises(batch.BatchError, match="tidak memiliki sel bertag 'parameters'"):
-        batch._check_notebook(_nb(tmp_path / "tanpa.ipynb", [_cell()]))
+        batch.check_notebook(_nb(tmp_path / "tanpa.ipynb", [_cell()]))
     (tmp_path / "rusak.ipynb").write_text("{bukan json", encoding="utf-8")
     with pytest.raises(batch.BatchError, match="tidak dapat dibaca"):
-        batch._check_notebook(tmp_path / "rusak.ipynb")
+        batch.check_notebook(tmp_path / "rusak.ipynb")
     (tmp_path / "aneh.ipynb").write_text('{"nbformat": 4, "cells": [1, 2]}', encoding="utf-8")
     with pytest.raises(batch.BatchError, match="tidak dapat dibaca"):
-        batch._check_notebook(tmp_path / "aneh.ipynb")
+        batch.check_notebook(tmp_path / "aneh.ipynb")
     with pytest.raises(batch.BatchError, match="tidak ditemukan"):
-        batch._check_notebook(tmp_path / "tidak-ada.ipynb")
+        batch.check_notebook(tmp_path / "tidak-ada.ipynb")
 
 
 def test_atomic_write_text(tmp_path):
@@ -62,7 +62,7 @@ def test_parent_steps_import_neither_nbformat_nor_nbconvert(tmp_path):
         "from pathlib import Path\n"
         "from kinerja.data.atomic import atomic_write_text\n"
         "from kinerja.run import batch\n"
-        f"batch._check_notebook(Path({str(ROOT / 'notebooks' / 'laporan_opd.ipynb')!r}))\n"
+        f"batch.check_notebook(Path({str(ROOT / 'notebooks' / 'laporan_opd.ipynb')!r}))\n"
         f"atomic_write_text(Path({str(tmp_path / 'm.json')!r}), '{{}}')\n"
         "print('nbformat' in sys.modules, 'nbconvert' in sys.modules)\n"
     )
