@@ -41,7 +41,7 @@ def _init(patched: bool) -> None:
     if patched:
         jupyter_patch.apply()
     else:
-        jupyter_patch.remove()
+        jupyter_patch.undo()
 
 
 def _run(args: tuple[str, str, int]) -> float:

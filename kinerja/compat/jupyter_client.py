@@ -26,7 +26,7 @@ Apply it in every process that executes notebooks *before* the first kernel is s
     from kinerja.compat import jupyter_client as jupyter_patch
     jupyter_patch.apply()
 
-:func:`undo` (alias :func:`remove`) restores the original method (benchmark and tests).
+:func:`undo` restores the original method (benchmark and tests).
 
 Upstream
 --------
@@ -47,7 +47,7 @@ from queue import Empty
 
 from kinerja.compat.versions import version_in
 
-__all__ = ["AFFECTED", "SLICE_SECONDS", "apply", "is_applied", "needed", "remove", "undo"]
+__all__ = ["AFFECTED", "SLICE_SECONDS", "apply", "is_applied", "needed", "undo"]
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,3 @@ def undo() -> bool:
     _original_get_msg = None
     return True
 
-
-#: Former name of :func:`undo` (the benchmark and older tests use it).
-remove = undo

@@ -24,7 +24,7 @@ def patched():
 def test_apply_is_idempotent_and_removable():
     from jupyter_client.channels import AsyncZMQSocketChannel
 
-    jupyter_patch.remove()
+    jupyter_patch.undo()
     original = AsyncZMQSocketChannel.get_msg
     assert not jupyter_patch.is_applied()
     assert jupyter_patch.apply() is True
@@ -32,7 +32,7 @@ def test_apply_is_idempotent_and_removable():
     assert patched_fn is not original and jupyter_patch.is_applied()
     assert jupyter_patch.apply() is False
     assert AsyncZMQSocketChannel.get_msg is patched_fn
-    assert jupyter_patch.remove() is True
+    assert jupyter_patch.undo() is True
     assert AsyncZMQSocketChannel.get_msg is original
     jupyter_patch.apply()
 
