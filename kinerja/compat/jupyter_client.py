@@ -139,4 +139,3 @@ def undo() -> bool:
     AsyncZMQSocketChannel.get_msg = _original_get_msg  # type: ignore[method-assign]
     _original_get_msg = None
     return True
-

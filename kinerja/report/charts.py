@@ -32,7 +32,6 @@ from kinerja.domain.months import BULAN_SINGKAT
 from kinerja.report.formatting import fmt_number, fmt_percent
 
 __all__ = [
-    "BULAN_SINGKAT",
     "Chart",
     "bar_chart",
     "heatmap_chart",

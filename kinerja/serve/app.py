@@ -54,16 +54,18 @@ from kinerja.domain.settings import (
     load_settings,
     read_env,
 )
+from kinerja.report.registry import NOTEBOOKS
 from kinerja.serve.voila_config import voila_config
 
 #: Same defaults as ``kinerja batch`` (relative to the working directory).
 DEFAULT_DATA = Path("data") / "sampel"
 DEFAULT_OUT = Path("reports")
 
-#: The notebooks served as forms. Only these are copied into the folder Voila serves:
-#: ``register_tindak_lanjut`` defaults to the internal audience (it lists people) and
-#: ``ikhtisar_data`` is no form, so neither may be reachable from a browser.
-FORM_NOTEBOOKS = ("laporan_opd.ipynb", "penjelajah_hambatan.ipynb", "ringkasan_kota.ipynb")
+#: The notebooks served as forms (``NotebookSpec.form`` in the section registry). Only these are
+#: copied into the folder Voila serves: ``register_tindak_lanjut`` defaults to the internal
+#: audience (it lists people) and ``ikhtisar_data`` is no form, so neither may be reachable from a
+#: browser.
+FORM_NOTEBOOKS = tuple(f"{name}.ipynb" for name, spec in NOTEBOOKS.items() if spec.form)
 
 
 #: Folder (inside the output folder, beside the batch's ``_cache``) of the rendered form
@@ -369,10 +371,3 @@ def cli_app(args: argparse.Namespace) -> int:
         return serve(config, env=env, announce=announce, prerender=prerender)
     finally:
         shutil.rmtree(root.parent, ignore_errors=True)
-
-
-def __getattr__(name: str) -> Any:
-    """``NOTEBOOKS`` (former constant): the folder the forms are copied from, resolved now."""
-    if name == "NOTEBOOKS":
-        return notebooks_dir()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -438,9 +438,10 @@ def test_voila_config_keeps_the_safe_defaults(tmp_path):
 
 
 def test_only_form_notebooks_are_staged(tmp_path):
-    from kinerja.serve.app import FORM_NOTEBOOKS, NOTEBOOKS, stage_notebooks
+    from kinerja.domain.resources import notebooks_dir
+    from kinerja.serve.app import FORM_NOTEBOOKS, stage_notebooks
 
-    staged = stage_notebooks(NOTEBOOKS, tmp_path / "nb")
+    staged = stage_notebooks(notebooks_dir(), tmp_path / "nb")
     names = sorted(p.name for p in (tmp_path / "nb").iterdir())
     assert names == sorted(p.name for p in staged)
     assert set(names) <= set(FORM_NOTEBOOKS)

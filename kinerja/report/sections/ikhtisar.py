@@ -22,9 +22,7 @@ from kinerja.report.blocks import (
 )
 from kinerja.report.formatting import fmt_date, fmt_int, fmt_percent
 
-__all__ = ["BULAN_SINGKAT_REPORT", "sections_ikhtisar"]
-
-BULAN_SINGKAT_REPORT = BULAN_SINGKAT
+__all__ = ["sections_ikhtisar"]
 
 
 def sections_ikhtisar(
@@ -131,7 +129,7 @@ def sections_ikhtisar(
     grid = monthly.pivot_table(index="tabel", columns="bulan", values="jumlah", aggfunc="sum")
     grid = grid.reindex([t for t in DATE_COLUMNS if t in grid.index])
     grid.index = [TABLE_LABELS[t].split(" (")[0] for t in grid.index]
-    grid.columns = [f"{BULAN_SINGKAT_REPORT[c.month - 1]} {str(c.year)[2:]}" for c in grid.columns]
+    grid.columns = [f"{BULAN_SINGKAT[c.month - 1]} {str(c.year)[2:]}" for c in grid.columns]
     out.append(
         heatmap_chart(
             grid,
@@ -172,9 +170,7 @@ def sections_ikhtisar(
         )
         pivot = base.pivot_table(index="kode_opd", columns="bulan", values="jumlah", aggfunc="sum")
         pivot.index = [str(label_map.get(k, k)) for k in pivot.index]
-        pivot.columns = [
-            f"{BULAN_SINGKAT_REPORT[c.month - 1]} {str(c.year)[2:]}" for c in pivot.columns
-        ]
+        pivot.columns = [f"{BULAN_SINGKAT[c.month - 1]} {str(c.year)[2:]}" for c in pivot.columns]
         out.append(
             heatmap_chart(
                 pivot,
