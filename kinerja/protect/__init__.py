@@ -43,6 +43,8 @@ from kinerja.protect.escape import (
     escape_frame,
     escape_text,
     find_live_markup,
+    neutralise_cell,
+    neutralise_frame,
     safe_html_table,
     safe_styler,
 )
@@ -77,6 +79,8 @@ __all__ = [
     "PersonalDataLeak",
     "escape_frame",
     "escape_text",
+    "neutralise_cell",
+    "neutralise_frame",
     "find_live_markup",
     "forbidden_columns",
     "forum_safe",
