@@ -6,7 +6,7 @@
 #
 # Environment: PYTHON (interpreter that builds and creates the venv; default .venv/bin/python,
 # else python3), KEEP=1 keeps the temp folder, WHEEL_CHECK_DIR picks it (default mktemp -d).
-# Dependencies come from the package index (pip's cache is reused). Exit 0 only when the report
+# Dependencies are installed at the versions of requirements.lock. Exit 0 only when the report
 # exists and the manifest says it succeeded.
 set -euo pipefail
 
@@ -58,8 +58,12 @@ PY
 
 step "pasang wheel ke venv baru $WORK/venv"
 "$PYTHON" -m venv "$WORK/venv"
-"$WORK/venv/bin/python" -m pip install -q "$WHEEL" >"$WORK/install.log" 2>&1 \
-  || { cat "$WORK/install.log"; exit 1; }
+# the dependencies at the locked versions (requirements.lock, hashes checked), then the wheel itself
+{ "$WORK/venv/bin/python" -m pip install -q "uv==${UV_VERSION:-0.13.9}" \
+  && "$WORK/venv/bin/uv" pip install -q --python "$WORK/venv/bin/python" --require-hashes \
+       -r "$REPO/requirements.lock" \
+  && "$WORK/venv/bin/uv" pip install -q --python "$WORK/venv/bin/python" --no-deps "$WHEEL"; } \
+  >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; exit 1; }
 KINERJA="$WORK/venv/bin/kinerja"
 
 # outside the repository, no parameters/ or notebooks/ in the working folder
