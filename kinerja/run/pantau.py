@@ -1,0 +1,236 @@
+"""``kinerja pantau``: the monthly monitoring digest (signals, pages, workbook, JSON).
+
+A short pipeline: settings → load (:func:`kinerja.data.dataset.load`, a folder or a database
+URL) → monitoring (:func:`kinerja.metrics.monitoring.build.monitoring_for`) → protection and
+views (:mod:`kinerja.report.monitoring.pages`) → gated writes. The month defaults to the latest
+complete month of the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["PantauRun", "cli_pantau", "run_pantau", "write_outputs"]
+
+
+@dataclass
+class PantauRun:
+    """The result of one monitoring run (month chosen, protected tables, page inputs)."""
+
+    bulan: pd.Timestamp
+    signals: pd.DataFrame
+    insufficient: pd.DataFrame
+    pages: Any
+    dataset: Any
+    data: Any
+
+    def payload(self) -> dict[str, Any]:
+        """``{"bulan": "YYYY-MM", "sinyal": [...], "data_kurang": [...]}`` (JSON-ready)."""
+
+        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+            out = []
+            for row in df.to_dict(orient="records"):
+                out.append({k: (None if _missing(v) else v) for k, v in row.items()})
+            return out
+
+        short = self.insufficient.drop(columns=["n"], errors="ignore")
+        return {
+            "bulan": f"{self.bulan:%Y-%m}",
+            "sinyal": records(self.signals),
+            "data_kurang": records(short),
+        }
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _parse_month(text: str | None, months: list[pd.Timestamp]) -> pd.Timestamp:
+    from kinerja.domain.period import Periode
+
+    if not months:
+        raise ValueError("data tidak memuat satu bulan lengkap pun untuk dipantau")
+    if text in (None, ""):
+        return months[-1]
+    try:
+        per = Periode.parse(text)
+    except ValueError as exc:
+        raise ValueError(f"--bulan tidak sah: {text!r} (contoh: 2025-03)") from exc
+    if per.kind != "bulan":
+        raise ValueError(f"--bulan harus satu bulan YYYY-MM, bukan {text!r}")
+    month = pd.Timestamp(per.start).normalize()
+    if month not in months:
+        raise ValueError(
+            f"bulan {text} tidak ada di data atau belum lengkap "
+            f"(bulan lengkap: {months[0]:%Y-%m} s.d. {months[-1]:%Y-%m})"
+        )
+    return month
+
+
+def run_pantau(
+    data_source: str | Path,
+    *,
+    bulan: str | None = None,
+    audience: str = "forum",
+    params_dir: str | Path | None = None,
+) -> PantauRun:
+    """Load the data, compute the monitoring and choose the month.
+
+    Raises
+    ------
+    ValueError
+        An unknown month, a month without complete data, an invalid audience.
+    """
+    from kinerja.data.dataset import load
+    from kinerja.domain.audience import validate_audience
+    from kinerja.domain.settings import load_settings
+    from kinerja.metrics.monitoring.build import monitoring_for, outcomes_for, waves_for
+    from kinerja.metrics.store import ReportData
+    from kinerja.report.monitoring.pages import PageData
+
+    aud = validate_audience(audience)
+    settings = load_settings(params_dir, audience=aud)
+    ds = load(data_source, params_dir=settings.params_dir)
+    # ds.folder is the folder, or the database URL without its password
+    data = ReportData(ds, settings=settings, source=str(ds.folder))
+    mon = monitoring_for(data)
+    month = _parse_month(bulan, mon.months)
+    names = dict(
+        zip(data.opd["kode_opd"].astype("str"), data.opd["nama_opd"].astype("str"), strict=False)
+    )
+    pages = PageData(
+        mon,
+        names=names,
+        audience=aud,
+        outcomes=outcomes_for(data),
+        waves=waves_for(data),
+        tindak_lanjut=data.table("tindak_lanjut") if data.has("tindak_lanjut") else None,
+        requests=data.metric("service_all", None) if data.has("layanan") else None,
+        k_pegawai=data.k_pegawai,
+    )
+    return PantauRun(month, pages.signals(month), pages.insufficient(month), pages, ds, data)
+
+
+def write_outputs(run: PantauRun, out_dir: str | Path) -> list[Path]:
+    """Write the digest, one page per OPD and the workbook under ``<out>/pantau/``.
+
+    Every file passes the personal-data gate (:func:`kinerja.protect.gated_write`): the forum
+    gate over every employee for the digest and the workbook, and for the OPD pages of an
+    ``internal`` run the internal gate of that OPD. When ``<out>`` holds a batch
+    (``manifest.json``), its ``index.html`` is rendered again so that it links the digest.
+    """
+    from kinerja.protect import PersonalDataGate, gated_write
+    from kinerja.report.monitoring.pages import digest_html, opd_html, signals_xlsx
+
+    root = Path(out_dir)
+    folder = root / "pantau"
+    pages = run.pages
+    gate = PersonalDataGate.from_dataset(run.dataset)
+    peg = run.dataset.tables.get("pegawai") if hasattr(run.dataset, "tables") else None
+    sheet = f"sinyal_{run.bulan:%Y-%m}.xlsx"
+    written = [
+        gated_write(
+            folder / sheet,
+            signals_xlsx(run.signals, run.insufficient, run.bulan, pages.names),
+            gate,
+            audience="forum",
+            root=root,
+        ),
+    ]
+    for kode in sorted(pages.names):
+        text = opd_html(pages, kode, run.bulan)
+        own = gate
+        aud = "forum"
+        if (
+            pages.audience == "internal"
+            and peg is not None
+            and kode in set(peg["kode_opd"].astype("str"))
+        ):
+            own, aud = PersonalDataGate.for_internal(peg, kode), "internal"
+        written.append(
+            gated_write(folder / "opd" / f"{kode}.html", text, own, audience=aud, root=root)
+        )
+    written.append(
+        gated_write(
+            folder / "index.html",
+            digest_html(pages, run.bulan, sheet=sheet),
+            gate,
+            audience="forum",
+            root=root,
+        )
+    )
+    _relink_batch_index(root, run)
+    return written
+
+
+def _relink_batch_index(root: Path, run: PantauRun) -> None:
+    """Re-render a batch's ``index.html`` in ``root`` so it links the digest (if a batch is there)."""
+    manifest_path, index_path = root / "manifest.json", root / "index.html"
+    if not (manifest_path.is_file() and index_path.is_file()):
+        return
+    from kinerja.data.atomic import atomic_write_text
+    from kinerja.run.index import render_index
+
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        opd = run.data.opd
+        names = dict(
+            zip(opd["kode_opd"].astype("str"), opd["nama_opd"].astype("str"), strict=False)
+        )
+        kinds = (
+            dict(zip(opd["kode_opd"].astype("str"), opd["jenis_opd"].astype("str"), strict=False))
+            if "jenis_opd" in opd.columns
+            else None
+        )
+        atomic_write_text(
+            index_path, render_index(manifest, names, kinds, pantau="pantau/index.html")
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"Peringatan: indeks batch tidak diperbarui: {exc}", file=sys.stderr)
+
+
+def cli_pantau(args: argparse.Namespace) -> int:
+    """``kinerja pantau --data DATA [--bulan YYYY-MM] [--out DIR] [--json] [--audience A] [--params DIR]``."""
+    from kinerja.data.dataset import DataFolderError
+    from kinerja.domain.settings import ParameterError
+    from kinerja.protect import PersonalDataLeak
+
+    if not args.data:
+        print("Galat: --data wajib diisi (folder data atau URL basis data)", file=sys.stderr)
+        return 2
+    try:
+        run = run_pantau(
+            args.data, bulan=args.bulan, audience=args.audience or "forum", params_dir=args.params
+        )
+    except (DataFolderError, ParameterError, ValueError) as exc:
+        print(f"Galat: {exc}", file=sys.stderr)
+        return 2
+    if args.out:
+        try:
+            files = write_outputs(run, args.out)
+        except PersonalDataLeak as exc:
+            print(f"Keluaran pemantauan tidak ditulis: {exc}", file=sys.stderr)
+            return 1
+        if not args.json:
+            print(f"{len(files)} berkas ditulis ke {Path(args.out) / 'pantau'}")
+    if args.json:
+        json.dump(run.payload(), sys.stdout, ensure_ascii=False, indent=1, default=str)
+        sys.stdout.write("\n")
+        return 0
+    print(
+        f"Pemantauan bulan {run.bulan:%Y-%m}: {len(run.signals)} sinyal, "
+        f"{len(run.insufficient)} deret tidak dapat dinilai"
+    )
+    for r in run.signals.itertuples(index=False):
+        print(f"  [{r.kode_opd}] {r.pesan}")
+    return 0
