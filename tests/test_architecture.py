@@ -23,6 +23,7 @@ import kinerja
 
 PACKAGE = Path(kinerja.__file__).resolve().parent
 RANK = {"domain": 0, "data": 1, "metrics": 2, "protect": 3, "report": 4, "run": 5, "serve": 5}
+RANK["explore"] = 5  # the exploring API (kinerja.buka), beside run and serve
 COMPAT_USERS = {"run", "serve"}
 FRONT_DOORS = {"__init__", "__main__", "cli"}
 MAX_LINES = 800

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kinerja.data.database import is_database_url, redact
+from kinerja.data.errors import DatabaseError, DataFolderError
 from kinerja.data.io import RawTable, UnreadableFileError, find_table_files, read_table_file
 from kinerja.domain.schema import REQUIRED_TABLES, TABLE_NAMES, TABLES
 
@@ -92,11 +95,6 @@ class LazyTables(Mapping[str, pd.DataFrame]):
     def loaded(self) -> list[str]:
         """Names of the tables read so far."""
         return list(self._loaded)
-
-
-class DataFolderError(ValueError):
-    """The folder cannot be used: a required table or column is missing, a file is unreadable
-    or ambiguous. The message (Indonesian) names every file and column concerned."""
 
 
 @dataclass
@@ -175,7 +173,9 @@ class Dataset:
                     target.unlink()
                 continue
             directory.mkdir(parents=True, exist_ok=True)
-            q.to_csv(
+            from kinerja.data.spreadsheet import neutralise_frame  # "=HYPERLINK(..)" stays text
+
+            neutralise_frame(q).to_csv(
                 target,
                 index=False,
                 encoding="utf-8-sig",
@@ -366,37 +366,131 @@ def _open_folder(folder: Path) -> tuple[dict[str, RawTable], dict[str, ColumnMap
     return raws, mappings
 
 
-def load(
-    folder: str | Path,
-    *,
-    quarantine_dir: str | Path | None = None,
-    pppk_nip: PppkCheck = "reject",
-) -> Dataset:
-    """Load and validate a data folder.
+@dataclass
+class OpenedSource:
+    """A data source read and mapped, not yet validated (:func:`open_source`).
+
+    Attributes
+    ----------
+    raws : dict of str -> RawTable
+        Contract table -> what was read (a file, or a database table).
+    label : str
+        The folder, or the database URL without its password.
+    hashes : dict of str -> str
+        File or table name -> SHA-256 of its content (the prepared cache's key inputs).
+    record : dict or None
+        For a database: URL without password, per table source, row count and content hash
+        (:meth:`kinerja.data.database.DatabaseRead.record`), for the manifest.
+    """
+
+    raws: dict[str, RawTable]
+    mappings: dict[str, ColumnMapping]
+    label: str
+    hashes: dict[str, str]
+    record: dict[str, Any] | None = None
+
+
+def _open_database(source: str, params_dir: str | Path | None) -> OpenedSource:
+    from kinerja.data.database import read_database
+    from kinerja.data.validation import map_columns
+
+    read = read_database(source, params_dir=params_dir)
+    problems: list[str] = []
+    mappings: dict[str, ColumnMapping] = {}
+    for table, raw in read.tables.items():
+        mapping = map_columns(TABLES[table], raw)
+        for col in mapping.missing:
+            problems.append(
+                f"tabel {raw.berkas}: kolom wajib {col!r} tidak ada "
+                f"(kolom yang ada: {', '.join(map(str, raw.data.columns))})"
+            )
+        problems.extend(mapping.conflicts)
+        mappings[table] = mapping
+    if problems:
+        text = (
+            problems[0]
+            if len(problems) == 1
+            else "\n- ".join(["basis data tidak dapat digunakan:", *problems])
+        )
+        raise DatabaseError(f"{text} [{read.source.display}]")
+    return OpenedSource(
+        dict(read.tables), mappings, read.source.display, read.hashes, read.record()
+    )
+
+
+def open_source(source: str | Path, *, params_dir: str | Path | None = None) -> OpenedSource:
+    """Read every contract table of a folder or a database, before validation.
 
     Parameters
     ----------
-    folder : path
-        One file per table (``.csv``, ``.xlsx`` first sheet, ``.parquet``), data-contract.md.
+    source : path or str
+        A data folder, or a database URL (``postgresql://user:pw@host:port/db?schema=s``,
+        :mod:`kinerja.data.database`).
+    params_dir : path, optional
+        For a database: the parameters folder whose ``sumber.yaml`` maps table names (when the
+        URL has no ``?sumber=``).
+
+    Raises
+    ------
+    DataFolderError
+        (:class:`~kinerja.data.errors.DatabaseError` for a database) one message for every
+        structural problem; never containing a password.
+    """
+    if is_database_url(str(source)) and not Path(str(source)).exists():
+        return _open_database(str(source), params_dir)
+    folder = Path(source)
+    raws, mappings = _open_folder(folder)
+    return OpenedSource(raws, mappings, str(folder), {r.berkas: r.sha256 for r in raws.values()})
+
+
+def load(
+    source: str | Path,
+    *,
+    quarantine_dir: str | Path | None = None,
+    pppk_nip: PppkCheck = "reject",
+    params_dir: str | Path | None = None,
+) -> Dataset:
+    """Load and validate a data folder or a database.
+
+    Parameters
+    ----------
+    source : path or str
+        A folder with one file per table (``.csv``, ``.xlsx`` first sheet, ``.parquet``),
+        data-contract.md; or a database URL (``postgresql://user:pw@host:port/db``, optionally
+        ``?schema=S`` and ``&sumber=PATH``; other SQLAlchemy dialects with their drivers), whose
+        tables or views carry the contract's names or are mapped by ``sumber.yaml``.
     quarantine_dir : path, optional
         When given, quarantine files are written there (:meth:`Dataset.write_quarantine`).
     pppk_nip : {"reject", "warn"}
         An NI PPPK that breaks the §5.2 layout (marked *likely* in reference.md) quarantines
         its ``pegawai`` row (default) or only gives a warning. Stated in ``Dataset.notes``.
+    params_dir : path, optional
+        For a database: where ``sumber.yaml`` is looked for (default: the parameters folder).
 
     Returns
     -------
     Dataset
+        For a database ``folder`` is the URL without its password, ``files`` names the tables
+        and ``file_hashes`` holds their content hashes.
 
     Raises
     ------
     DataFolderError
-        Missing required table or column, unreadable or ambiguous file (one message for all).
+        Missing required table or column, unreadable or ambiguous file (one message for all);
+        for a database (:class:`~kinerja.data.errors.DatabaseError`) also login refused, server
+        unreachable, connection lost while reading -- nothing is written then.
     """
+    ds = validate_source(open_source(source, params_dir=params_dir), pppk_nip=pppk_nip)
+    if quarantine_dir is not None:
+        ds.write_quarantine(quarantine_dir)
+    return ds
+
+
+def validate_source(opened: OpenedSource, *, pppk_nip: PppkCheck = "reject") -> Dataset:
+    """Validate what :func:`open_source` read (contract order: ``opd``, ``pegawai`` first)."""
     from kinerja.data.validation import WARNING_COLUMNS, References, reference_keys, validate_table
 
-    folder = Path(folder)
-    raws, mappings = _open_folder(folder)
+    raws, mappings = opened.raws, opened.mappings
     refs = References()
     results: dict[str, TableResult] = {}
     for table in TABLE_NAMES:
@@ -409,7 +503,6 @@ def load(
             refs.known["opd"], refs.quarantined["opd"] = reference_keys(result, raw, "kode_opd")
         elif table == "pegawai":
             refs.known["pegawai"], refs.quarantined["pegawai"] = reference_keys(result, raw, "nip")
-        raws[table] = raw
 
     summary = pd.DataFrame(
         {
@@ -420,7 +513,11 @@ def load(
             "quarantined": pd.Series([r.quarantined for r in results.values()], dtype="int64"),
         }
     )
+    from kinerja.data.labels import screen_labels  # personal data in label columns is masked
+
+    label_warnings = screen_labels(results, raws, mappings)
     warn_frames = [r.warnings for r in results.values() if len(r.warnings)]
+    warn_frames += [label_warnings] if len(label_warnings) else []
     warnings = (
         pd.concat(warn_frames, ignore_index=True)
         if warn_frames
@@ -435,7 +532,7 @@ def load(
         and results["pegawai"].quarantine["_alasan"].str.contains("PPPK").any()
     ):
         notes.append(
-            "NI PPPK diperiksa dengan pola reference.md §5.2 (likely, satu sumber): "
+            "NI PPPK diperiksa dengan pola yang lazim (belum terkonfirmasi, satu sumber): "
             + ("baris yang menyimpang dikarantina" if pppk_nip == "reject" else "hanya peringatan")
         )
     ds = Dataset(
@@ -446,12 +543,10 @@ def load(
         missing=[t for t in TABLE_NAMES if t not in results],
         files={t: r.berkas for t, r in results.items()},
         file_hashes={raws[t].berkas: raws[t].sha256 for t in results},
-        folder=str(folder),
+        folder=opened.label,
         notes=notes,
         delimiters={t: raws[t].delimiter for t in results},
     )
-    if quarantine_dir is not None:
-        ds.write_quarantine(quarantine_dir)
     return ds
 
 
@@ -469,19 +564,30 @@ def _inside(path: Path, folder: Path) -> bool:
     return p == f or f in p.parents
 
 
-def default_quarantine_dir(folder: str | Path) -> Path:
-    """``karantina/<folder name>`` in the current working directory."""
-    return Path.cwd() / "karantina" / Path(folder).resolve().name
+def default_quarantine_dir(source: str | Path) -> Path:
+    """``karantina/<folder name>`` in the current working directory; for a database URL
+    ``karantina/<database name>`` (``<database>-<schema>`` with ``?schema=``)."""
+    if is_database_url(str(source)) and not Path(str(source)).exists():
+        from kinerja.data.database import source_query
+
+        text = redact(source).split("?", 1)[0]
+        name = text.rstrip("/").rsplit("/", 1)[-1] or "basis_data"
+        schema = source_query(str(source)).get("schema")
+        name = f"{name}-{schema}" if schema else name
+        return Path.cwd() / "karantina" / re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+    return Path.cwd() / "karantina" / Path(source).resolve().name
 
 
 def cli_validate(args: argparse.Namespace) -> int:
-    """``kinerja validate FOLDER [--quarantine DIR] [--json]``.
+    """``kinerja validate SOURCE [--quarantine DIR] [--json]`` (a folder or a database URL).
 
-    Exit 0: nothing quarantined; 1: rows quarantined; 2: the folder cannot be used.
+    Exit 0: nothing quarantined; 1: rows quarantined; 2: the source cannot be used.
     """
-    folder = Path(args.folder)
-    qdir = Path(args.quarantine) if args.quarantine else default_quarantine_dir(folder)
-    if folder.exists() and _inside(qdir, folder):
+    source = str(args.folder)
+    is_db = is_database_url(source) and not Path(source).exists()
+    folder = Path(source)
+    qdir = Path(args.quarantine) if args.quarantine else default_quarantine_dir(source)
+    if not is_db and folder.exists() and _inside(qdir, folder):
         print(
             f"Folder karantina {qdir} berada di dalam folder data {folder}; data mentah tidak "
             "boleh diubah. Jalankan dari folder lain atau pilih --quarantine DIR di luar folder "
@@ -490,7 +596,10 @@ def cli_validate(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        ds = load(folder)
+        ds = load(source if is_db else folder)
+    except DatabaseError as exc:
+        print(f"Basis data tidak dapat digunakan: {exc}", file=sys.stderr)
+        return 2
     except DataFolderError as exc:
         print(f"Folder data tidak dapat digunakan: {exc}", file=sys.stderr)
         return 2
@@ -507,12 +616,16 @@ def cli_validate(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False))
     else:
-        print(f"Validasi folder data: {folder}")
+        print(f"Validasi {'basis data' if is_db else 'folder data'}: {ds.folder}")
         _print_summary(ds.summary)
     if ds.missing:
         print(f"Tabel opsional yang tidak ada: {', '.join(ds.missing)}", file=info)
     for note in ds.notes:
         print(f"Catatan: {note}", file=info)
+    from kinerja.data.periods import describe  # the period reports would use (periode: auto)
+
+    for line in describe(ds.tables):
+        print(line, file=info)
     if len(ds.warnings):
         print(f"Peringatan ({_fmt(len(ds.warnings))}, baris tetap dimuat):", file=info)
         for w in ds.warnings.head(20).itertuples(index=False):
@@ -556,9 +669,13 @@ __all__ = [
     "QUARANTINE_COLUMNS",  # noqa: F822 (module __getattr__: no pandera import for a cache)
     "SUMMARY_COLUMNS",
     "DataFolderError",
+    "DatabaseError",
     "Dataset",
     "LazyTables",
+    "OpenedSource",
     "cli_validate",
     "default_quarantine_dir",
     "load",
+    "open_source",
+    "validate_source",
 ]

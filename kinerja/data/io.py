@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io as _io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -55,7 +56,11 @@ class RawTable:
         CSV only (``delimiter`` is "," for xlsx/parquet: quarantine files are written with it).
     structural : dict
         Position in ``data`` -> reason, for CSV records that did not fit the header (more fields
-        than header columns). Their extra fields are kept, joined, in the last column.
+        than header columns, or the rows an unclosed quote would have swallowed). Their extra
+        fields are kept, joined, in the last column.
+    date_system : {1900, 1904}
+        Excel's date system for bare serial numbers in date columns: 1904 when an xlsx
+        workbook declares ``date1904``, else 1900 (CSV included).
     """
 
     path: Path
@@ -67,6 +72,7 @@ class RawTable:
     delimiter: str = ","
     encoding: str | None = None
     structural: dict[int, str] = field(default_factory=dict)
+    date_system: int = 1900
 
     @property
     def berkas(self) -> str:
@@ -97,7 +103,10 @@ def find_table_files(folder: str | Path, tables: tuple[str, ...]) -> dict[str, l
     """
     found: dict[str, list[Path]] = {}
     for path in sorted(Path(folder).iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+        if path.name.startswith((".", "~$")):
+            continue
+        # a symbolic link is listed (never followed): read_table_file refuses it by name
+        if not path.is_symlink() and not path.is_file():
             continue
         if path.suffix.lower() not in EXTENSIONS:
             continue
@@ -252,6 +261,71 @@ def _csv_fallback(text: str, delimiter: str) -> tuple[pd.DataFrame, dict[int, st
     return pd.DataFrame(fixed, dtype="str"), structural
 
 
+def unclosed_quote_offset(text: str) -> int | None:
+    """Offset of the start of the line where a quoted field opens and is never closed.
+
+    A doubled quote inside a quoted field (``""``) toggles twice, so only a quote that opens a
+    field and finds no partner before the end of the file is reported. ``None`` when every
+    quote is closed.
+    """
+    positions = [m.start() for m in re.finditer('"', text)]
+    if len(positions) % 2 == 0:
+        return None
+    opening = positions[-1]  # the last unmatched opening quote
+    inside = False
+    for pos in positions:
+        inside = not inside
+        if inside:
+            opening = pos
+    return text.rfind("\n", 0, opening) + 1
+
+
+def _csv_unclosed_quote(
+    text: str, delimiter: str, name: str = "CSV"
+) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Read a CSV with an unclosed quote without letting it swallow the rest of the file.
+
+    The records before the line where the quote opens are read as usual. That line and every
+    line after it become records of their own, each marked (in ``structural``) with the line
+    where the quote opens, so they are quarantined apart instead of being read as one record
+    that runs to the end of the file.
+    """
+    start = unclosed_quote_offset(text)
+    assert start is not None
+    line_no = text.count("\n", 0, start) + 1
+    head = text[:start]
+    frame, structural = _csv_fallback(head, delimiter) if head.strip() else (pd.DataFrame(), {})
+    width = frame.shape[1] if len(frame.columns) else 0
+    rows = frame.values.tolist() if width else []
+    if not width:  # the header itself holds the unclosed quote: nothing can be read
+        raise UnreadableFileError(
+            f'berkas {name}: tanda kutip (") pada baris {line_no} tidak pernah ditutup, '
+            "di baris header"
+        )
+    for offset, line in enumerate(text[start:].splitlines()):
+        if not line.strip():
+            continue
+        try:
+            fields = next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])
+        except csv.Error:
+            fields = [line]
+        fields = (
+            (fields + [""] * width)[:width]
+            if len(fields) <= width
+            else (fields[: width - 1] + [delimiter.join(fields[width - 1 :])])
+        )
+        where = line_no + offset
+        structural[len(rows) - 1] = (
+            f'tanda kutip (") dibuka pada baris berkas {line_no} dan tidak pernah ditutup; '
+            "baris ini tidak dimuat"
+            if offset == 0
+            else f"baris berkas {where} berada sesudah tanda kutip yang tidak ditutup "
+            f"(baris berkas {line_no}); tidak dimuat sampai tanda kutipnya diperbaiki"
+        )
+        rows.append(fields)
+    return pd.DataFrame(rows, dtype="str"), structural
+
+
 def _read_csv(path: Path) -> RawTable:
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
@@ -261,10 +335,19 @@ def _read_csv(path: Path) -> RawTable:
     head = data[: 1 << 16].decode(encoding, errors="ignore")
     delimiter = sniff_delimiter(head)
     structural: dict[int, str] = {}
-    try:
-        frame = _read_csv_arrow(data, delimiter, encoding, head)
-    except _NotForArrow:
-        frame = None
+    frame: pd.DataFrame | None = None
+    if (
+        data.count(b'"') % 2 == 1
+        and unclosed_quote_offset(data.decode(encoding, "replace")) is not None
+    ):
+        frame, structural = _csv_unclosed_quote(
+            data.decode(encoding, "replace"), delimiter, path.name
+        )
+    else:
+        try:
+            frame = _read_csv_arrow(data, delimiter, encoding, head)
+        except _NotForArrow:
+            frame = None
     try:
         if frame is None:
             frame = pd.read_csv(
@@ -389,7 +472,25 @@ def _read_xlsx(path: Path) -> RawTable:
         rows=rows,
         headers=[normalize_header(h) for h in header],
         sha256=sha,
+        date_system=xlsx_date_system(path),
     )
+
+
+def xlsx_date_system(path: str | Path) -> int:
+    """1904 when the workbook declares Excel's 1904 date system (``date1904``), else 1900.
+
+    openpyxl applies the workbook's system to date-formatted cells itself; this is for bare
+    serial numbers in a date column (:func:`kinerja.data.parsing.excel_serial_dates`).
+    """
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("xl/workbook.xml")[: 1 << 20]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return 1900
+    return 1904 if re.search(rb'date1904\s*=\s*"(?:1|true)"', xml) else 1900
 
 
 def _read_parquet(path: Path) -> RawTable:
@@ -419,10 +520,17 @@ def read_table_file(path: str | Path) -> RawTable:
     Raises
     ------
     UnreadableFileError
-        The file is empty, corrupt or of another type; the message names the file.
+        The file is empty, corrupt or of another type, or a symbolic link (never followed);
+        the message names the file and never quotes its content.
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_symlink():
+        # its target may lie anywhere (/etc/passwd): never opened, never quoted
+        raise UnreadableFileError(
+            f"berkas {path.name} adalah tautan simbolik (symlink) dan tidak diikuti: data hanya "
+            "dibaca dari berkas biasa di dalam folder data; salin berkas aslinya ke folder itu"
+        )
     try:
         if suffix == ".csv":
             return _read_csv(path)

@@ -168,7 +168,51 @@ def _objects_to_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return out, is_dt
 
 
-def parse_datetime(values: pd.Series, *, date_only: bool = False) -> tuple[pd.Series, pd.Series]:
+#: Excel stores a date as a serial number of days; where a date column holds a bare number
+#: (an xlsx cell without a date format, or such a cell exported to CSV as ``45678``), it is read
+#: as that serial, but only when the date it gives lies in this range (1950-01-01 .. 2100-12-31,
+#: serials 18264..73415 in the 1900 system): any other number stays an unreadable date.
+SERIAL_DATE_RANGE = (pd.Timestamp("1950-01-01"), pd.Timestamp("2100-12-31 23:59:59"))
+#: Day 0 of Excel's two date systems. 1900: 1899-12-30, so that serials after 60 (Excel's
+#: phantom 29 February 1900) give the right date; 1904: the Mac system a workbook may declare.
+EXCEL_EPOCHS = {1900: pd.Timestamp("1899-12-30"), 1904: pd.Timestamp("1904-01-01")}
+_SERIAL_TEXT = r"[0-9]{5}(?:[.,][0-9]+)?"
+
+
+def excel_serial_dates(values: pd.Series, *, date_system: int = 1900) -> pd.Series:
+    """Excel serial numbers (``45678``, ``45678.5``, ``45678,5``) as timestamps.
+
+    Parameters
+    ----------
+    values : Series
+        Raw values; anything that is not a bare serial gives NaT.
+    date_system : {1900, 1904}
+        The workbook's date system (``date1904`` in its ``workbook.xml``; CSV: 1900).
+
+    Returns
+    -------
+    Series of datetime64[ns]
+        NaT outside :data:`SERIAL_DATE_RANGE`. A fraction is the time of day, rounded to the
+        second.
+    """
+    epoch = EXCEL_EPOCHS[int(date_system)]
+    text = _as_text(values).str.strip()
+    is_serial = text.str.fullmatch(_SERIAL_TEXT).fillna(False).to_numpy(dtype=bool)
+    out = _empty_datetimes(values.index)
+    if not is_serial.any():
+        return out
+    days = pd.to_numeric(text[is_serial].str.replace(",", ".", regex=False), errors="coerce")
+    seconds = (days * 86400).round()
+    stamps = epoch + pd.to_timedelta(seconds, unit="s")
+    lo, hi = SERIAL_DATE_RANGE
+    stamps = stamps.where((stamps >= lo) & (stamps <= hi))
+    out.loc[stamps.index] = to_ns(stamps)
+    return out
+
+
+def parse_datetime(
+    values: pd.Series, *, date_only: bool = False, date_system: int = 1900
+) -> tuple[pd.Series, pd.Series]:
     """Parse dates/timestamps day-first.
 
     Parameters
@@ -177,6 +221,8 @@ def parse_datetime(values: pd.Series, *, date_only: bool = False) -> tuple[pd.Se
         Raw values (text, or datetimes already typed by xlsx/parquet).
     date_only : bool
         Drop the time of day (``tanggal`` columns).
+    date_system : {1900, 1904}
+        For values that are bare Excel serial numbers (:func:`excel_serial_dates`).
 
     Returns
     -------
@@ -203,13 +249,19 @@ def parse_datetime(values: pd.Series, *, date_only: bool = False) -> tuple[pd.Se
             if miss.any():
                 first[miss] = _parse_date_strings(_normalise_date_text(text[miss]))
             out.loc[text.index] = first
+            still = out.isna().to_numpy() & rest
+            if still.any():  # Excel serial numbers (45678 = 2025-01-21 in the 1900 system)
+                serial = excel_serial_dates(values[still], date_system=date_system)
+                out.loc[serial.index] = serial
         bad = ~blank & out.isna()
     if date_only:
         out = out.dt.normalize()
     return out, bad
 
 
-def parse_time_or_datetime(values: pd.Series, dates: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_time_or_datetime(
+    values: pd.Series, dates: pd.Series, *, date_system: int = 1900
+) -> tuple[pd.Series, pd.Series]:
     """Parse a timestamp, or a time of day (``08:30``, ``08.30.15``) combined with ``dates``.
 
     Used for ``laporan_kinerja.waktu_lapor`` (architecture: a time-only value is combined with
@@ -227,7 +279,7 @@ def parse_time_or_datetime(values: pd.Series, dates: pd.Series) -> tuple[pd.Seri
     bad = pd.Series(False, index=values.index)
     if not times.all():
         rest = values[~times] if times.any() else values
-        o, b = parse_datetime(rest, date_only=False)
+        o, b = parse_datetime(rest, date_only=False, date_system=date_system)
         out.loc[rest.index] = o
         bad.loc[rest.index] = b
     cand = bad.to_numpy() | times

@@ -360,7 +360,9 @@ def validate_table(
                 parsed[c.name] = text
                 check_frame[c.name] = text
         elif c.kind in ("date", "datetime"):
-            out, bad = parse_datetime(values, date_only=c.kind == "date")
+            out, bad = parse_datetime(
+                values, date_only=c.kind == "date", date_system=raw.date_system
+            )
             bad = bad.to_numpy(dtype=bool)
             defects.add(
                 np.flatnonzero(bad),
@@ -369,7 +371,9 @@ def validate_table(
             )
             parsed[c.name] = check_frame[c.name] = out
         elif c.kind == "time_or_datetime":
-            out, bad = parse_time_or_datetime(values, parsed["tanggal"])
+            out, bad = parse_time_or_datetime(
+                values, parsed["tanggal"], date_system=raw.date_system
+            )
             bad = bad.to_numpy(dtype=bool)
             defects.add(
                 np.flatnonzero(bad),
@@ -402,7 +406,7 @@ def validate_table(
                         soft,
                         c.name,
                         [
-                            f"NI PPPK tidak mengikuti pola §5.2 (likely): {v} ({p})"
+                            f"NI PPPK tidak mengikuti pola yang lazim (belum terkonfirmasi): {v} ({p})"
                             for v, p in zip(
                                 _quote(raw_cells(c.name, soft)), problems[soft], strict=True
                             )
@@ -563,7 +567,8 @@ def validate_table(
                 mask,
                 "predikat",
                 [
-                    f"predikat '{p}' tidak sesuai matriks §2.3: ({h}, {r}) -> '{e}'"
+                    f"predikat '{p}' tidak sesuai matriks rating hasil kerja × rating perilaku: "
+                    f"({h}, {r}) -> '{e}'"
                     for p, h, r, e in zip(
                         sub["predikat"].astype("str"),
                         sub["rating_hasil_kerja"].astype("str"),

@@ -1,7 +1,6 @@
 """Register of the rules kinerja uses that are not (fully) confirmed by a primary source.
 
-``docs/../shared/domain/reference.md`` marks each domain rule *confirmed*, *likely* or
-*unconfirmed*. Every rule the package applies that is not plainly confirmed by statute is listed
+The domain reference marks each domain rule *confirmed*, *likely* or *unconfirmed*. Every rule the package applies that is not plainly confirmed by statute is listed
 here once, with an id that metric modules quote in their ``catatan`` columns and docstrings, so an
 evaluation forum can see which numbers rest on which assumption and how to change it.
 
@@ -43,7 +42,8 @@ class Assumption:
     text : str
         The rule as applied, in Indonesian.
     reference : str
-        Section of ``reference.md`` (or other source) it rests on.
+        The regulation (or other source) it rests on, as a reader would cite it: never a file
+        of this project, an issue or an open-question number (it is shown in every report).
     confidence : {"terkonfirmasi", "dugaan", "belum terkonfirmasi", "pilihan perancangan"}
     used_in : str
         Where in kinerja it is applied (module.function / option).
@@ -67,11 +67,11 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         id="ikm-bobot",
         text=(
-            "Bobot tiap unsur SKM = 1/9 tepat (sama dengan rata-rata 9 NRR x 25). Angka bobot "
+            "Bobot tiap unsur SKM = 1/9 tepat (sama dengan rata-rata 9 NRR × 25). Angka bobot "
             "yang tercetak dalam PermenPANRB 14/2017 belum ditemukan; laporan yang beredar "
             "memakai 0,111 atau 0,11 (dengan bobot itu IKM maksimum 99,90 atau 99,00, bukan 100)."
         ),
-        reference="reference.md §1.4; pertanyaan terbuka 1",
+        reference="PermenPANRB 14/2017, Lampiran (rumus IKM); angka bobot yang tercetak belum diperiksa pada salinan resmi",
         confidence="belum terkonfirmasi",
         used_in="kinerja.metrics.survey.ikm_table / ikm_elements (opsi weight)",
         default='weight="exact" (1/9)',
@@ -80,11 +80,11 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         id="ikm-pembulatan",
         text=(
-            "IKM (skala 25-100) dibulatkan setengah-ke-atas (half-up) ke 2 desimal hanya di "
-            "akhir perhitungan, lalu mutu diklasifikasikan dari nilai yang sudah dibulatkan "
-            "dengan batas bawah inklusif: >= 88,31 A; >= 76,61 B; >= 65,00 C; selain itu D."
+            "IKM (skala 25–100) dibulatkan ke 2 desimal (angka 5 dibulatkan ke atas) hanya di "
+            "akhir perhitungan, lalu mutu ditentukan dari nilai yang sudah dibulatkan "
+            "dengan batas bawah inklusif: ≥ 88,31 A; ≥ 76,61 B; ≥ 65,00 C; selain itu D."
         ),
-        reference="reference.md §1.5 (catatan implementasi: 'decide and document')",
+        reference="PermenPANRB 14/2017, Lampiran (tabel nilai persepsi, nilai interval dan mutu pelayanan); aturan pembulatan tidak disebut",
         confidence="pilihan perancangan",
         used_in="kinerja.metrics.survey.ikm_table, classify_ikm",
         default="half-up, 2 desimal, klasifikasi setelah pembulatan",
@@ -93,11 +93,12 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         id="ikm-mutu-unsur",
         text=(
-            "Mutu per unsur memakai NRR yang dibulatkan half-up ke 4 desimal dengan batas "
-            ">= 3,5324 A; >= 3,0644 B; >= 2,60 C; selain itu D (batas NI = batas NIK / 25). "
+            "Mutu per unsur memakai NRR yang dibulatkan ke 4 desimal dengan batas "
+            "≥ 3,5324 A; ≥ 3,0644 B; ≥ 2,60 C; selain itu D (batas nilai interval = batas "
+            "nilai interval konversi dibagi 25). "
             "Varian 2 desimal (3,07/3,54) yang beredar tidak dipakai."
         ),
-        reference="reference.md §1.5",
+        reference="PermenPANRB 14/2017, Lampiran (tabel nilai interval dan mutu pelayanan)",
         confidence="pilihan perancangan",
         used_in="kinerja.metrics.survey.ikm_elements (kolom mutu)",
         default="NRR 4 desimal, batas NI tabel §1.5",
@@ -109,7 +110,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
             "PermenPANRB 14/2017 dianggap masih berlaku; apakah sudah diganti (mis. oleh "
             "PermenPANRB 4/2025) belum diperiksa pada sumber primer."
         ),
-        reference="reference.md §1.1",
+        reference="PermenPANRB 14/2017; status berlakunya belum diperiksa di jdih.menpan.go.id",
         confidence="belum terkonfirmasi",
         used_in="kinerja.metrics.survey (seluruh modul)",
         default="PermenPANRB 14/2017",
@@ -120,9 +121,10 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         text=(
             "Sampel minimum SKM dihitung dengan rumus Krejcie & Morgan (chi kuadrat 3,841; "
             "P 0,5; d 0,05; dibulatkan ke bilangan bulat terdekat) terhadap jumlah penerima "
-            "layanan pada periode itu. Hasilnya hanya penanda (sampel_memadai), bukan syarat."
+            "layanan pada periode itu. IKM tetap dihitung; OPD dengan sampel di bawah minimum "
+            "ditandai dan tidak diberi peringkat di ringkasan kota."
         ),
-        reference="reference.md §1.7; contoh E1",
+        reference="PermenPANRB 14/2017, Lampiran (penentuan besaran sampel, tabel Krejcie dan Morgan)",
         confidence="dugaan",
         used_in="kinerja.metrics.survey.krejcie_morgan, sample_adequacy",
         default="chi2=3,841; P=0,5; d=0,05; pembulatan ke terdekat",
@@ -134,7 +136,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
             "Aturan sampel minimum lain yang beredar ('minimal 25 responden per jenis layanan', "
             "'minimal 150 responden / 10%') tidak diberlakukan; hanya disebut sebagai catatan."
         ),
-        reference="reference.md §1.7",
+        reference="PermenPANRB 14/2017, Lampiran; aturan lain hanya beredar pada aplikasi daerah",
         confidence="belum terkonfirmasi",
         used_in="kinerja.metrics.survey.sample_adequacy (kolom catatan)",
         default="tidak diberlakukan",
@@ -144,11 +146,11 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         id="skp-predikat-sumber",
         text=(
-            "Distribusi predikat SKP dihitung dari predikat menurut matriks §2.3 (rating hasil "
-            "kerja x rating perilaku). Predikat yang tercatat hanya dibandingkan; perbedaan "
+            "Distribusi predikat SKP dihitung dari predikat menurut matriks rating hasil "
+            "kerja × rating perilaku kerja. Predikat yang tercatat hanya dibandingkan; perbedaan "
             "dilaporkan, tidak ditimpa."
         ),
-        reference="reference.md §2.3; kontrak data penilaian_skp",
+        reference="PermenPANRB 6/2022 (matriks predikat kinerja pegawai)",
         confidence="pilihan perancangan",
         used_in="kinerja.metrics.skp.skp_distribution (opsi source)",
         default='source="matriks"',
@@ -160,7 +162,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
             "Predikat kinerja organisasi: Istimewa / Baik / Butuh Perbaikan (Cukup) / Kurang / "
             "Sangat Kurang; 'Cukup' dibaca sama dengan 'Butuh Perbaikan'."
         ),
-        reference="reference.md §2.6",
+        reference="PermenPANRB 6/2022 (predikat kinerja organisasi)",
         confidence="dugaan",
         used_in="kinerja.metrics.skp.curve_warnings",
         default="lima predikat organisasi",
@@ -170,12 +172,12 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         id="skp-pola-distribusi",
         text=(
             "Pola distribusi predikat pegawai menurut predikat organisasi (mis. Sangat Kurang: "
-            ">= 60% Sangat Kurang, >= 10% Kurang/Misconduct dan/atau Butuh Perbaikan, tidak ada "
+            "≥ 60% Sangat Kurang, ≥ 10% Kurang/Misconduct dan/atau Butuh Perbaikan, tidak ada "
             "Sangat Baik) diterapkan sebagai PERINGATAN, bukan validasi. Sumber: artikel yang "
             "mengutip surat edaran MenPANRB (nomor belum diketahui); 'maksimal' vs 'minimal' 70% "
             "untuk Istimewa/Baik belum pasti."
         ),
-        reference="reference.md §2.6; pertanyaan terbuka 2",
+        reference="PermenPANRB 6/2022 (kurva distribusi predikat); surat edaran MenPANRB yang nomornya belum diketahui",
         confidence="dugaan",
         used_in="kinerja.metrics.skp.curve_warnings (opsi CurveRules)",
         default="ambang dalam kinerja.metrics.skp.CurveRules()",
@@ -184,10 +186,10 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         id="pp30-pita-kurang",
         text=(
-            "Skor PP 30/2019: Kurang 50 <= x < 70 dan Sangat Kurang x < 50. Kutipan sumber "
+            "Skor PP 30/2019: Kurang 50 ≤ x < 70 dan Sangat Kurang x < 50. Kutipan sumber "
             "berhenti sebelum kedua pita ini."
         ),
-        reference="reference.md §2.7; contoh E3",
+        reference="PP 30/2019 Pasal 41",
         confidence="dugaan",
         used_in="kinerja.metrics.skp.pp30_score (kolom pita_dugaan)",
         default="50 dan 70",
@@ -195,8 +197,11 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         id="pp30-pembulatan",
-        text="Nilai akhir PP 30/2019 dibulatkan half-up ke 2 desimal sebelum diberi predikat.",
-        reference="reference.md §2.7",
+        text=(
+            "Nilai akhir PP 30/2019 dibulatkan ke 2 desimal (angka 5 dibulatkan ke atas) "
+            "sebelum diberi predikat."
+        ),
+        reference="PP 30/2019 Pasal 41 (pembulatan tidak diatur)",
         confidence="pilihan perancangan",
         used_in="kinerja.metrics.skp.pp30_score",
         default="2 desimal, half-up",
@@ -206,7 +211,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         id="jp-menit",
         text="1 JP = 45 menit (Peraturan LAN 10/2018; teksnya belum ditemukan).",
-        reference="reference.md §3",
+        reference="Peraturan LAN 10/2018",
         confidence="dugaan",
         used_in="kinerja.metrics.training.MENIT_PER_JP, minutes_to_jp",
         default="45 menit",
@@ -218,7 +223,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
             "Pemetaan jenis pelatihan ke bentuk klasikal / nonklasikal direkonstruksi dari "
             "Peraturan LAN 10/2018 (daftarnya belum ditemukan); dipakai HANYA bila kolom bentuk kosong."
         ),
-        reference="reference.md §3",
+        reference="Peraturan LAN 10/2018",
         confidence="belum terkonfirmasi",
         used_in="kinerja.metrics.training.classify_bentuk, training_mix",
         default="kinerja.metrics.training.BENTUK_KEYWORDS",
@@ -228,9 +233,9 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         id="jp-tahun-mulai",
         text=(
             "Pelatihan yang melewati pergantian tahun dihitung seluruh JP-nya pada tahun "
-            "tanggal_mulai (tidak dibagi)."
+            "tanggal mulai pelatihan (tidak dibagi)."
         ),
-        reference="reference.md §3 (aturan tidak mengatur)",
+        reference="PP 11/2017 jo. PP 17/2020 (hak 20 JP per tahun); pembagian antartahun tidak diatur",
         confidence="pilihan perancangan",
         used_in="kinerja.metrics.training.jp_per_pegawai, training_mix",
         default="tahun tanggal_mulai",
@@ -240,10 +245,10 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         id="jp-target-pppk",
         text=(
             "Hak 20 JP per tahun bersumber dari PP 11/2017 jo. PP 17/2020 untuk PNS; penerapannya "
-            "pada PPPK (Peraturan LAN 15/2020) belum terkonfirmasi. Semua pegawai dihitung; kolom "
-            "status_kepegawaian disertakan agar dapat dipilah."
+            "pada PPPK (Peraturan LAN 15/2020) belum terkonfirmasi. Semua pegawai dihitung; status "
+            "kepegawaian (PNS/PPPK) disertakan agar dapat dipilah."
         ),
-        reference="reference.md §3",
+        reference="PP 11/2017 jo. PP 17/2020; Peraturan LAN 15/2020",
         confidence="belum terkonfirmasi",
         used_in="kinerja.metrics.training.jp_per_pegawai",
         default="target 20 JP untuk semua pegawai",
@@ -256,7 +261,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
             "Susunan NI PPPK: tanggal lahir (8) + tahun TMT (4) + penanda PPPK '2' + tahap (1) + "
             "jenis kelamin (1) + nomor urut (3)."
         ),
-        reference="reference.md §5.2; contoh E4",
+        reference="susunan NI PPPK pada aplikasi kepegawaian (satu sumber sekunder)",
         confidence="dugaan",
         used_in="kinerja.domain.nip",
         default="susunan §5.2",
@@ -268,7 +273,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
             "Daftar perangkat daerah Kota Salatiga lengkap belum terkonfirmasi (Perda 9/2016 jo. "
             "4/2020 dan 14/2021); daftar diambil dari berkas opd yang disediakan pengguna."
         ),
-        reference="reference.md §6.2",
+        reference="Perda Kota Salatiga 9/2016 jo. Perda 4/2020 dan Perda 14/2021",
         confidence="belum terkonfirmasi",
         used_in="kinerja.data.sample, berkas opd",
         default="berkas opd pada folder data",
@@ -282,7 +287,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
             "tindak lanjut instansi; laporan ditutup bila 10 hari kerja berlalu tanpa balasan "
             "(kebijakan sistem SP4N-LAPOR!, bukan undang-undang)."
         ),
-        reference="reference.md §4.2",
+        reference="kebijakan layanan SP4N-LAPOR! (Perpres 76/2013)",
         confidence="terkonfirmasi",
         used_in="kinerja.metrics.complaints (tenggat bawaan)",
         default="3 dan 5 hari kerja",
@@ -294,7 +299,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
             "UU 25/2009 Pasal 50: tanggapan atas pengaduan tertulis dalam 14 hari dan penyelesaian "
             "dalam 60 hari; teks pasal belum ditemukan, tidak dipakai sebagai bawaan."
         ),
-        reference="reference.md §4.2; pertanyaan terbuka 5",
+        reference="UU 25/2009 Pasal 50",
         confidence="belum terkonfirmasi",
         used_in="kinerja.metrics.complaints (hanya bila dipilih)",
         default="tidak dipakai",
@@ -304,11 +309,11 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         id="kalender-libur",
         text=(
-            "Hari libur nasional dan cuti bersama diambil dari kalender berversi "
-            "parameters/hari_libur.csv (disusun dari pustaka holidays dan SKB cuti bersama); "
-            "kalender yang dikirim itulah yang berlaku dan dapat disunting pengguna."
+            "Hari libur nasional dan cuti bersama diambil dari kalender libur yang dikirim "
+            "bersama aplikasi (disusun dari SKB cuti bersama setiap tahun); kalender itulah "
+            "yang berlaku dan dapat disunting pengguna di folder parameter."
         ),
-        reference="kontrak data (hari kerja); issue 3 butir 4",
+        reference="SKB Menteri tentang hari libur nasional dan cuti bersama (setiap tahun)",
         confidence="pilihan perancangan",
         used_in="kinerja.domain.calendar.load_calendar",
         default="parameters/hari_libur.csv",
@@ -320,7 +325,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
             "Hari kerja Senin-Jumat; OPD tertentu (mis. RSUD, loket kecamatan) dapat diberi "
             "pola minggu kerja lain per OPD."
         ),
-        reference="kontrak data (hari kerja)",
+        reference="hari kerja Senin–Jumat yang berlaku umum; pola lain per OPD dipilih di sini",
         confidence="pilihan perancangan",
         used_in="kinerja.domain.calendar.WorkCalendar (weekmask)",
         default="1111100 (Senin-Jumat)",
@@ -330,12 +335,13 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         id="dampak-did",
         text=(
-            "Dampak pelatihan dihitung dengan difference-in-differences: tren waktu layanan OPD "
+            "Dampak pelatihan dihitung dengan metode selisih-dari-selisih: tren waktu layanan OPD "
             "pembanding dianggap sejajar dengan OPD yang dilatih tanpa pelatihan, tidak ada "
             "perubahan lain pada jendela yang sama, dan tidak ada limpahan antar-OPD. Hasilnya "
-            "asosiasi dengan selang ketidakpastian (bootstrap), bukan bukti sebab-akibat."
+            "keterkaitan dengan selang ketidakpastian (dari pengambilan sampel ulang), bukan "
+            "bukti sebab-akibat."
         ),
-        reference="issue 3 butir 7",
+        reference="metode selisih-dari-selisih (difference-in-differences), pilihan analisis, bukan ketentuan",
         confidence="pilihan perancangan",
         used_in="kinerja.metrics.impact.training_impact",
         default="DiD rerata hari kerja, bootstrap",
@@ -349,7 +355,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
             "teknis; Kurang/Misconduct -> mentoring perilaku; Sangat Kurang -> mentoring dan "
             "pelatihan) adalah usulan lokal, bukan ketentuan PermenPANRB 6/2022."
         ),
-        reference="reference.md §2.1 (tahap tindak lanjut); issue 3 butir 8",
+        reference="PermenPANRB 6/2022 (tahap tindak lanjut); usulan program adalah usulan lokal",
         confidence="pilihan perancangan",
         used_in="kinerja.metrics.followup.mentoring_candidates (opsi program)",
         default="kinerja.metrics.followup.PROGRAM_USULAN",
@@ -360,9 +366,9 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         text=(
             "Tindak lanjut terlambat = belum selesai dan tenggat sebelum tanggal acuan (tenggat "
             "pada hari itu belum terlambat). Yang selesai sesudah tenggat dihitung terpisah sebagai "
-            "selesai_terlambat. Keterlambatan dalam hari kalender."
+            "'selesai sesudah tenggat'. Keterlambatan dalam hari kalender."
         ),
-        reference="issue 3 butir 8",
+        reference="register tindak lanjut forum evaluasi; definisi dipilih di sini",
         confidence="pilihan perancangan",
         used_in="kinerja.metrics.followup.followup_status, overdue_items",
         default="seperti teks",

@@ -241,7 +241,7 @@ def nip_warnings(nips: pd.Series, pppk: pd.Series | None = None) -> pd.Series:
     tmt = _dates(tmt_text)
     adult = birth + pd.DateOffset(years=18)
     young = ok & birth.notna() & tmt.notna() & (tmt < adult)
-    out[young] = "TMT dalam NIP sebelum usia 18 tahun (heuristik §5.1, bukan aturan)"
+    out[young] = "TMT dalam NIP sebelum usia 18 tahun (heuristik, bukan aturan)"
     zero = ok & nips.str.slice(15, 18).eq("000") & out.isna()
-    out[zero] = "nomor urut NIP 000 (heuristik §5.1, bukan aturan)"
+    out[zero] = "nomor urut NIP 000 (heuristik, bukan aturan)"
     return out

@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_KEYS",
     "IKM_WEIGHTS",
     "KODE_OPD_PATTERN",
+    "MAX_YAML_BYTES",
     "OPD_KEYS",
     "ParameterError",
     "check_mapping",
@@ -65,7 +66,7 @@ _WEEKMASK = re.compile(r"^[01]{7}$")
 
 #: Defaults used when ``default.yaml`` omits a key (the shipped default.yaml lists them all).
 BUILTIN_DEFAULTS: dict[str, Any] = {
-    "periode": "2025",
+    "periode": "auto",
     "audience": "forum",
     "k_pegawai": K_PEGAWAI,
     "k_responden": K_RESPONDEN,
@@ -78,6 +79,27 @@ BUILTIN_DEFAULTS: dict[str, Any] = {
     "weekmask_opd": {},
     "notebook_timeout": 600,
     "jobs": None,
+    # kinerja pantau (monthly monitoring); meaning of each key in parameters/default.yaml
+    "pantau": {
+        "baseline_mulai": None,
+        "baseline_selesai": None,
+        "baseline_bulan_min": 6,
+        "sigma": 3.0,
+        "min_permohonan": 20,
+        "min_pegawai": 5,
+        "min_responden": 30,
+        "min_kejadian_dasar": 5,
+        "selisih_minimum_hari": 1.0,
+        "selisih_minimum_persen": 5.0,
+        "aturan": {
+            "batas": True,
+            "dua_dari_tiga": False,
+            "deret": True,
+            "tren": True,
+            "panjang_deret": 9,
+            "panjang_tren": 6,
+        },
+    },
 }
 
 
@@ -125,9 +147,13 @@ def validate_kode_opd(code: object, known: Iterable[str] | None = None) -> str:
 
 
 def validate_periode(value: object) -> str:
-    """Return the canonical text of a period (``2026``, ``2026-TW3``, ``2026-07``)."""
+    """Return the canonical text of a period (``auto``, ``2026``, ``2026-TW3``, ``2026-07``)."""
     if isinstance(value, bool) or not isinstance(value, (str, int, Periode)):
-        raise ParameterError(f"periode tidak sah: {value!r} (contoh: 2026, 2026-TW1, 2026-07)")
+        raise ParameterError(
+            f"periode tidak sah: {value!r} (contoh: auto, 2026, 2026-TW1, 2026-07)"
+        )
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"  # chosen from the data once it is loaded (kinerja.data.periods)
     try:
         return str(Periode.parse(value))
     except ValueError as exc:
@@ -210,6 +236,57 @@ def _opt(check: Callable[[object], Any]) -> Callable[[object], Any]:
     return lambda value: None if value is None else check(value)
 
 
+def _pantau(value: object) -> dict[str, Any]:
+    """The ``pantau:`` block (kinerja pantau): known keys only, each checked, defaults filled."""
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        raise ParameterError(f"harus pemetaan kunci: nilai, bukan {value!r}")
+    base = BUILTIN_DEFAULTS["pantau"]
+    rules = base["aturan"]
+    month = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+    def _month(v: object) -> str | None:
+        if v is not None and not (isinstance(v, str) and month.fullmatch(v)):
+            raise ParameterError(f"harus bulan YYYY-MM atau null, bukan {v!r}")
+        return v  # type: ignore[return-value]
+
+    def _num(lo: float, hi: float) -> Callable[[object], float]:
+        def check(v: object) -> float:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+                raise ParameterError(f"harus angka {lo}..{hi}, bukan {v!r}")
+            return float(v)
+
+        return check
+
+    def _bool(v: object) -> bool:
+        if not isinstance(v, bool):
+            raise ParameterError(f"harus true/false, bukan {v!r}")
+        return v
+
+    def _rules(v: object) -> dict[str, Any]:
+        spec = {k: _bool for k in ("batas", "dua_dari_tiga", "deret", "tren")}
+        spec.update(panjang_deret=_int_range(2, 24), panjang_tren=_int_range(3, 24))
+        return {**rules, **check_mapping(v or {}, spec, Path("pantau.aturan"))}
+
+    spec: dict[str, Callable[[object], Any]] = {
+        "baseline_mulai": _month,
+        "baseline_selesai": _month,
+        "baseline_bulan_min": _int_range(2, 120),
+        "sigma": _num(1.0, 6.0),
+        "min_permohonan": _int_range(1, 100_000),
+        "min_pegawai": _int_range(1, 100_000),
+        "min_responden": _int_range(2, 100_000),
+        "min_kejadian_dasar": _int_range(0, 100_000),
+        "selisih_minimum_hari": _num(0.0, 365.0),
+        "selisih_minimum_persen": _num(0.0, 100.0),
+        "aturan": _rules,
+    }
+    out = {**base, "aturan": dict(rules)}
+    out.update(check_mapping(value, spec, Path("pantau")))
+    return out
+
+
 #: key -> validator of default.yaml
 DEFAULT_KEYS: dict[str, Callable[[object], Any]] = {
     "periode": validate_periode,
@@ -225,6 +302,7 @@ DEFAULT_KEYS: dict[str, Callable[[object], Any]] = {
     "weekmask_opd": _weekmask_map,
     "notebook_timeout": _int_range(1, 24 * 3600),
     "jobs": _int_range(1, 512, allow_none=True),
+    "pantau": _pantau,
 }
 
 #: key -> validator of parameters/opd/<kode_opd>.yaml
@@ -261,15 +339,50 @@ def default_params_dir() -> Path:
 _SAFE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Largest parameter file read (bytes). The shipped default.yaml is about 4 KiB and a per-OPD
+#: file a few hundred bytes; anything near this limit is not a parameter file.
+MAX_YAML_BYTES = 256 * 1024
+
+
+def _refuse_aliases(text: str, path: Path) -> None:
+    """Refuse YAML anchors and aliases before anything is constructed.
+
+    A 415-byte "billion laughs" file (nested aliases) expands to gigabytes when loaded; a
+    parameter file never needs ``&anchor`` / ``*alias``, so their events are refused while
+    parsing, before a single node is built.
+    """
+    try:
+        for event in yaml.parse(text, Loader=_SAFE_LOADER):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+                raise ParameterError(
+                    f"{path}: baris {line}: anchor/alias YAML ('&' atau '*') tidak diizinkan "
+                    "di berkas parameter; tuliskan nilainya langsung"
+                )
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: YAML tidak dapat dibaca: {exc}") from None
+
+
 def read_yaml(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a YAML mapping with ``yaml.safe_load``'s loader (no tags, no code); empty -> ``{}``."""
+    """Read a YAML mapping with ``yaml.safe_load``'s loader (no tags, no code); empty -> ``{}``.
+
+    Files larger than :data:`MAX_YAML_BYTES` and files with anchors or aliases (the
+    "billion laughs" expansion) are refused with a :class:`ParameterError` before loading.
+    """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ParameterError(
+                f"{path}: berkas parameter terlalu besar ({size:,} bait; paling besar "
+                f"{MAX_YAML_BYTES:,} bait)".replace(",", ".")
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ParameterError(f"berkas parameter tidak ditemukan: {path}") from None
     except UnicodeDecodeError:
         raise ParameterError(f"{path}: berkas parameter harus UTF-8") from None
+    _refuse_aliases(text, path)
     try:
         data = yaml.load(text, Loader=_SAFE_LOADER)  # safe: see _SAFE_LOADER
     except yaml.YAMLError as exc:

@@ -72,6 +72,11 @@ def _package_root() -> Path:
     return Path(next(iter(spec.submodule_search_locations))).resolve()
 
 
+def package_dir() -> Path:
+    """Folder of the imported ``kinerja`` package (the source whose fingerprint keys caches)."""
+    return _package_root()
+
+
 def source_checkout() -> Path | None:
     """The repository the package is imported from, or ``None`` for an installed wheel.
 

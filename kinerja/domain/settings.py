@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from kinerja.domain.calendar import WorkCalendar
 
 __all__ = [
+    "AUTO",
     "ENV_APP_PREHEAT",
     "ENV_APP_PRERENDER",
     "ENV_CACHE_DIR",
@@ -51,6 +52,8 @@ __all__ = [
     "ENV_PARAMS_DIR",
     "ENV_REQUIRE_BROWSER",
     "ENV_CHROMIUM",
+    "ENV_CODE_VERSION",
+    "ENV_SERVER_PID",
     "OVERRIDE_KEYS",
     "RUN_KEYS",
     "EnvSwitches",
@@ -62,6 +65,9 @@ __all__ = [
 ]
 
 ParameterError = P.ParameterError
+
+#: ``periode: auto``: the period is chosen from the data (:mod:`kinerja.data.periods`).
+AUTO = "auto"
 
 #: Keys of ``default.yaml`` the command line or a URL may override (validated like the file).
 OVERRIDE_KEYS: tuple[str, ...] = tuple(P.DEFAULT_KEYS)
@@ -139,6 +145,12 @@ class Settings:
         ``{file stem: message}`` for per-OPD files that could not be used.
     overrides : dict
         The command-line / URL values applied over the files (``None`` values dropped).
+    auto_periode : str or None
+        What ``periode: auto`` stands for in this run, set by :meth:`resolve_auto` once the data
+        is loaded (:func:`kinerja.data.periods.resolve_periode`); ``None`` before.
+    periode_configured : str or None
+        The ``periode`` before :meth:`resolve_auto` replaced ``auto`` (``None``: not replaced);
+        :meth:`fingerprint` uses it, so resolving never changes a cache key.
     """
 
     params_dir: Path
@@ -155,9 +167,12 @@ class Settings:
     weekmask_opd: dict[str, str] = field(default_factory=dict)
     notebook_timeout: int = 600
     jobs: int | None = None
+    pantau: dict[str, Any] = field(default_factory=dict)  # kinerja pantau (default.yaml)
     opd_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     opd_errors: dict[str, str] = field(default_factory=dict)
     overrides: dict[str, Any] = field(default_factory=dict)
+    auto_periode: str | None = None
+    periode_configured: str | None = None
 
     # -- global values ------------------------------------------------------------------------
     def as_params(self) -> dict[str, Any]:
@@ -177,7 +192,40 @@ class Settings:
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with more command-line / URL values (validated; ``None`` values ignored)."""
         values = _check_overrides(overrides)
-        return replace(self, **values, overrides={**self.overrides, **values})
+        given = dict(values)
+        extra: dict[str, Any] = {}
+        if "periode" in values:
+            extra["periode_configured"] = None
+            if values["periode"] == AUTO and self.auto_periode is not None:
+                extra["periode_configured"] = AUTO
+                values = {**values, "periode": self.auto_periode}
+        return replace(self, **values, **extra, overrides={**self.overrides, **given})
+
+    @property
+    def is_auto(self) -> bool:
+        """True while ``periode`` is ``auto`` (not yet resolved with :meth:`resolve_auto`)."""
+        return self.periode == AUTO
+
+    def resolve_auto(self, periode: str) -> Settings:
+        """A copy in which ``periode: auto`` (here and in any per-OPD file) means ``periode``.
+
+        Parameters
+        ----------
+        periode : str
+            The period chosen from the data (:func:`kinerja.data.periods.resolve_periode`).
+
+        Returns
+        -------
+        Settings
+            ``periode`` replaced when it was ``auto``; :meth:`for_opd` resolves an OPD file's
+            ``auto`` the same way. :meth:`key` and :meth:`metrics_key` are unchanged.
+        """
+        value = P.validate_periode(periode)
+        if value == AUTO:
+            raise ParameterError("resolve_auto memerlukan periode yang nyata, bukan 'auto'")
+        if self.periode != AUTO:
+            return replace(self, auto_periode=value)
+        return replace(self, periode=value, auto_periode=value, periode_configured=AUTO)
 
     # -- per OPD --------------------------------------------------------------------------------
     def for_opd(self, kode_opd: str, *, known_codes: Iterable[str] | None = None) -> OpdSettings:
@@ -229,6 +277,8 @@ class Settings:
             periode=self.overrides.get("periode"),
             audience=self.overrides.get("audience"),
         )
+        if values["periode"] == AUTO and self.auto_periode is not None:
+            values["periode"] = self.auto_periode
         values["hari_libur"] = str((self.params_dir / self.hari_libur).resolve())
         return values
 
@@ -301,8 +351,11 @@ class Settings:
         """
         path = self.holiday_path
         holidays = hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else None
+        params = self.as_params()
+        if self.periode_configured is not None:
+            params["periode"] = self.periode_configured
         return {
-            "params": self.as_params(),
+            "params": params,
             "opd": {k: dict(sorted(v.items())) for k, v in sorted(self.opd_files.items())},
             "opd_errors": sorted(self.opd_errors),
             "overrides": dict(sorted(self.overrides.items())),
@@ -420,6 +473,8 @@ ENV_PARAMS_DIR = "KINERJA_PARAMS_DIR"
 ENV_FORM_CACHE = "KINERJA_FORM_CACHE"
 ENV_REQUIRE_BROWSER = "KINERJA_REQUIRE_BROWSER"
 ENV_CHROMIUM = "KINERJA_CHROMIUM"
+ENV_SERVER_PID = "KINERJA_SERVER_PID"
+ENV_CODE_VERSION = "KINERJA_CODE_VERSION"
 
 
 @dataclass(frozen=True)
@@ -457,6 +512,12 @@ class EnvSwitches:
         ``/usr/bin/chromium``).
     xdg_cache_home : Path or None
         ``XDG_CACHE_HOME`` (not a kinerja variable; read here for :attr:`folder_cache_root`).
+    server_pid : int or None
+        ``KINERJA_SERVER_PID``: set by ``kinerja app`` so its kernels end with the server
+        (:mod:`kinerja.serve.lifecycle`).
+    code_version : str or None
+        ``KINERJA_CODE_VERSION``: the form-cache code version ``kinerja app`` computed at start,
+        shared by its kernels and pre-render (:func:`kinerja.serve.render_cache.code_version`).
     """
 
     fork_kernel: bool = True
@@ -470,6 +531,8 @@ class EnvSwitches:
     require_browser: bool = False
     chromium: Path | None = None
     xdg_cache_home: Path | None = None
+    server_pid: int | None = None
+    code_version: str | None = None
 
     @property
     def folder_cache_root(self) -> Path:
@@ -490,6 +553,10 @@ class EnvSwitches:
                 out[name] = str(value)
         if self.require_browser:
             out[ENV_REQUIRE_BROWSER] = "1"
+        if self.server_pid is not None:
+            out[ENV_SERVER_PID] = str(self.server_pid)
+        if self.code_version is not None:
+            out[ENV_CODE_VERSION] = self.code_version
         return out
 
 
@@ -526,4 +593,7 @@ def read_env(environ: Mapping[str, str] | None = None) -> EnvSwitches:
     values.update({attr: path(name) for name, attr in _PATHS})
     values["require_browser"] = env.get(ENV_REQUIRE_BROWSER) == "1"
     values["xdg_cache_home"] = path("XDG_CACHE_HOME")
+    pid = env.get(ENV_SERVER_PID, "")
+    values["server_pid"] = int(pid) if pid.isdigit() else None
+    values["code_version"] = env.get(ENV_CODE_VERSION) or None
     return EnvSwitches(**values)

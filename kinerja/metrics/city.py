@@ -5,13 +5,21 @@ The metric ``kota`` (``_m_kota``) joins the per-OPD parts registered with
 than k people is set to NA and flagged in a ``_sup_<column>`` column, so that the report can mark
 it (disclosure control happens in the presentation, the flag here). :func:`ikm_movement` compares
 each OPD's IKM and rank with the previous period.
+
+Uncertainty: every IKM carries a 95 % confidence interval (:func:`ikm_interval`, a t-interval
+on respondent-level scores); an OPD whose sample is below the Krejcie–Morgan minimum
+(PermenPANRB 14/2017, ``sampel_memadai`` false) gets no rank; a change between periods is
+called a rise or fall only when it exceeds its own 95 % margin (:func:`ikm_movement`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
+from statistics import NormalDist
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kinerja.domain.period import Periode
@@ -30,15 +38,133 @@ def _kota_part(name: str) -> Callable[..., Any]:
     return register
 
 
+def _t_pdf(x: np.ndarray | float, df: float) -> np.ndarray | float:
+    c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    return np.exp(c - (df + 1) / 2 * np.log1p(np.asarray(x, dtype=float) ** 2 / df))
+
+
+def _t_cdf(x: float, df: float, steps: int = 2000) -> float:
+    """P(T ≤ x) for x ≥ 0: 1/2 + Simpson's rule on the density over [0, x]."""
+    grid = np.linspace(0.0, x, steps + 1)
+    f = _t_pdf(grid, df)
+    h = x / steps
+    return 0.5 + h / 3 * (f[0] + f[-1] + 4 * f[1:-1:2].sum() + 2 * f[2:-1:2].sum())
+
+
+def t_quantile(p: float, df: float) -> float:
+    """Quantile ``p`` (> 0,5) of Student's t with ``df`` degrees of freedom.
+
+    A Cornish–Fisher start (Abramowitz & Stegun 26.7.5) refined by Newton steps on the
+    distribution function (Simpson's rule on the density): 2,7764 at df = 4, 2,5706 at 5,
+    2,2281 at 10; the normal quantile for df = ∞; ``NaN`` for df < 1.
+    """
+    if not df >= 1:
+        return math.nan
+    z = NormalDist().inv_cdf(p)
+    if math.isinf(df):
+        return z
+    g1 = (z**3 + z) / 4
+    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
+    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
+    x = z + g1 / df + g2 / df**2 + g3 / df**3
+    for _ in range(6):
+        step = (_t_cdf(x, df) - p) / float(_t_pdf(x, df))
+        x -= step
+        if abs(step) < 1e-10:
+            break
+    return x
+
+
+def ikm_interval(
+    skm: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("kode_opd",),
+    periode: Periode | str | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Standard error and confidence margin of the IKM per group (respondent-level t-interval).
+
+    Parameters
+    ----------
+    skm : DataFrame
+        Typed ``skm`` table (nine element columns 1..4 / blank, ``tanggal``, ``metode``).
+    by : sequence of str
+        Groups, as for :func:`kinerja.metrics.survey.ikm_table` (``()`` for the whole city).
+    periode : Periode or str, optional
+        Respondents whose ``tanggal`` falls in the period.
+    level : float, default 0.95
+
+    Returns
+    -------
+    DataFrame
+        ``*by, n_ci, galat_baku, margin_ikm``: respondents used, standard error and half-width
+        of the interval, in IKM points (scale 25–100).
+
+    Notes
+    -----
+    PermenPANRB 14/2017 (Lampiran) computes the IKM as the mean of the nine NRR × 25. Each
+    respondent's score is the mean of the elements he or she answered × 25 (the IKM of that one
+    respondent); the interval is IKM ± t(1 − α/2, n − 1) × s / √n with s the standard deviation
+    of those scores (survey method 2017 only). No finite-population correction (conservative).
+    The mean of the respondent scores equals the IKM when nobody left an element blank.
+    """
+    from kinerja.domain.schema import SKM_ELEMENTS
+    from kinerja.metrics.survey import _select
+
+    by = list(by)
+    df, met = _select(skm, by, periode)
+    df = df.loc[(met == "2017").to_numpy()]
+    answers = df[list(SKM_ELEMENTS)].apply(pd.to_numeric, errors="coerce").astype("float64")
+    score = answers.mean(axis=1, skipna=True) * 25
+    frame = df[by].copy() if by else pd.DataFrame(index=df.index)
+    frame["_skor"] = score.to_numpy()
+    frame = frame.loc[frame["_skor"].notna()]
+    if by:
+        g = frame.groupby(by, observed=True, sort=True)["_skor"]
+        out = g.agg(n_ci="size", _sd=lambda v: v.std(ddof=1)).reset_index()
+    else:
+        out = pd.DataFrame({"n_ci": [len(frame)], "_sd": [frame["_skor"].std(ddof=1)]})
+    n = out["n_ci"].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = out.pop("_sd").to_numpy(dtype="float64") / np.sqrt(n)
+    t = np.array([t_quantile(0.5 + level / 2, k - 1) for k in n])
+    out["n_ci"] = out["n_ci"].astype("int64")
+    out["galat_baku"] = se
+    out["margin_ikm"] = t * se
+    return out
+
+
 @_kota_part("ikm")
 def _kota_ikm(data: MetricData, per: Periode) -> pd.DataFrame:
     if not data.has("skm"):
         return pd.DataFrame({"kode_opd": pd.Series(dtype="str")})
-    ikm = data.metric("ikm", per)[["kode_opd", "n_responden", "ikm", "mutu"]].copy()
+    ikm = data.metric("ikm", per)
+    keep = ["kode_opd", "n_responden", "ikm", "mutu"]
+    keep += [c for c in ("n_minimum", "sampel_memadai") if c in ikm.columns]
+    ikm = ikm[keep].copy()
+    ikm["kode_opd"] = ikm["kode_opd"].astype("str")
+    ci = ikm_interval(data.table("skm"), by=("kode_opd",), periode=per)
+    ci["kode_opd"] = ci["kode_opd"].astype("str")
+    ikm = ikm.merge(ci[["kode_opd", "galat_baku", "margin_ikm"]], on="kode_opd", how="left")
+    ikm["ikm_bawah"] = (ikm["ikm"] - ikm["margin_ikm"]).clip(lower=25.0)
+    ikm["ikm_atas"] = (ikm["ikm"] + ikm["margin_ikm"]).clip(upper=100.0)
+    if "sampel_memadai" not in ikm.columns:
+        ikm["sampel_memadai"] = pd.array([pd.NA] * len(ikm), dtype="boolean")
     small = ikm["n_responden"] < data.k_responden
-    ikm["ikm"] = ikm["ikm"].where(~small)
+    for c in ("ikm", "ikm_bawah", "ikm_atas", "margin_ikm", "galat_baku"):
+        ikm[c] = ikm[c].where(~small)
     ikm["_sup_ikm"] = small.to_numpy()
     return ikm
+
+
+def rankable(ikm: pd.Series, sampel_memadai: pd.Series) -> pd.Series:
+    """True where an IKM may be ranked: reported, and its sample not below the minimum.
+
+    An unknown adequacy (no population to compare with) does not bar a rank; the report says
+    the sample could not be checked.
+    """
+    inadequate = sampel_memadai.astype("boolean").eq(False).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(ikm.notna().to_numpy() & ~inadequate, index=ikm.index)
 
 
 @_kota_part("skp")
@@ -110,19 +236,50 @@ def _m_kota(data: MetricData, periode: Periode | None) -> pd.DataFrame:
             part = part.assign(kode_opd=part["kode_opd"].astype("str"))
             out = out.merge(part, on="kode_opd", how="left")
     if "ikm" in out.columns:
-        out["peringkat_ikm"] = out["ikm"].rank(method="min", ascending=False).astype("Int64")
+        ok = rankable(out["ikm"], out["sampel_memadai"])
+        out["peringkat_ikm"] = (
+            out["ikm"].where(ok).rank(method="min", ascending=False).astype("Int64")
+        )
     return out
 
 
 def ikm_movement(data: MetricData, per: Periode) -> tuple[pd.DataFrame, Periode, Periode] | None:
-    """IKM now vs the previous period (a year without data before it: last two quarters)."""
+    """IKM now vs the previous period (a year without data before it: last two quarters).
+
+    Returns
+    -------
+    (DataFrame, Periode, Periode) or None
+        Per OPD with at least k respondents in both periods: ``kode_opd, ikm, ikm_sebelum,
+        selisih, margin_selisih, arah, peringkat, peringkat_sebelum, naik_peringkat,
+        sampel_memadai, sampel_memadai_sebelum, nama_opd``; then the two periods compared.
+
+    Notes
+    -----
+    ``margin_selisih`` = t(0,975, min(n₁, n₂) − 1) × √(SE₁² + SE₂²) with the standard errors of
+    :func:`ikm_interval` (two independent samples; the smaller sample's degrees of freedom,
+    conservative). ``arah`` is ``"naik"`` / ``"turun"`` only when ``|selisih|`` exceeds that
+    margin, else ``"tidak berubah nyata"``. Ranks are given only among OPDs whose sample meets
+    the minimum in that period (:func:`rankable`); elsewhere NA.
+    """
     cur, prev = per, per.previous()
     if not data.has("skm"):
         return None
 
     def shown(p: Periode) -> pd.DataFrame:
         t = data.metric("ikm", p)
-        return t.loc[t["n_responden"] >= data.k_responden, ["kode_opd", "ikm"]].dropna()
+        cols = ["kode_opd", "ikm", "n_responden"]
+        t = t.loc[t["n_responden"] >= data.k_responden]
+        out = t[cols].dropna(subset=["ikm"]).copy()
+        out["kode_opd"] = out["kode_opd"].astype("str")
+        memadai = t["sampel_memadai"] if "sampel_memadai" in t.columns else None
+        out["sampel_memadai"] = (
+            memadai.loc[out.index].astype("boolean")
+            if memadai is not None
+            else pd.array([pd.NA] * len(out), dtype="boolean")
+        )
+        ci = ikm_interval(data.table("skm"), by=("kode_opd",), periode=p)
+        ci["kode_opd"] = ci["kode_opd"].astype("str")
+        return out.merge(ci[["kode_opd", "galat_baku"]], on="kode_opd", how="left")
 
     before = shown(prev)
     if before.empty and per.kind == "tahun":
@@ -132,8 +289,26 @@ def ikm_movement(data: MetricData, per: Periode) -> tuple[pd.DataFrame, Periode,
     if before.empty or now.empty:
         return None
     m = now.merge(before, on="kode_opd", suffixes=("", "_sebelum"))
-    m["peringkat"] = m["ikm"].rank(method="min", ascending=False).astype("int64")
-    m["peringkat_sebelum"] = m["ikm_sebelum"].rank(method="min", ascending=False).astype("int64")
+    for col, flag in (
+        ("peringkat", "sampel_memadai"),
+        ("peringkat_sebelum", "sampel_memadai_sebelum"),
+    ):
+        value = m["ikm" if col == "peringkat" else "ikm_sebelum"]
+        m[col] = (
+            value.where(rankable(value, m[flag]))
+            .rank(method="min", ascending=False)
+            .astype("Int64")
+        )
     m["selisih"] = m["ikm"] - m["ikm_sebelum"]
-    m["naik_peringkat"] = m["peringkat_sebelum"] - m["peringkat"]
+    dof = np.minimum(m["n_responden"], m["n_responden_sebelum"]).to_numpy(dtype="float64") - 1
+    t = np.array([t_quantile(0.975, k) for k in dof])
+    se = np.sqrt(
+        m["galat_baku"].to_numpy(dtype="float64") ** 2
+        + m["galat_baku_sebelum"].to_numpy(dtype="float64") ** 2
+    )
+    m["margin_selisih"] = t * se
+    real = (m["selisih"].abs() > m["margin_selisih"]).fillna(False).to_numpy(dtype=bool)
+    m["arah"] = np.where(real, np.where(m["selisih"] > 0, "naik", "turun"), "tidak berubah nyata")
+    m["naik_peringkat"] = (m["peringkat_sebelum"] - m["peringkat"]).astype("Int64")
+    m = m.drop(columns=["galat_baku", "galat_baku_sebelum"])
     return named(data, m), cur, prev

@@ -71,7 +71,7 @@ class ComplaintDeadlines:
     satuan: Literal["hari_kerja", "hari_kalender"] = "hari_kerja"
     selesai_sejak: Literal["tanggapan", "masuk"] = "tanggapan"
     sumber: str = (
-        "SP4N-LAPOR!: diteruskan ≤3 hari kerja, tindak lanjut ≤5 hari kerja (reference.md §4.2)"
+        "kebijakan layanan SP4N-LAPOR! (diteruskan ≤ 3 hari kerja, tindak lanjut ≤ 5 hari kerja)"
     )
     terkonfirmasi: bool = True
     asumsi: str = "pengaduan-lapor"
@@ -92,8 +92,8 @@ class ComplaintDeadlines:
             selesai=60,
             satuan="hari_kalender",
             selesai_sejak="masuk",
-            sumber="UU 25/2009 Pasal 50: tanggapan ≤14 hari, selesai ≤60 hari (BELUM TERKONFIRMASI,"
-            " reference.md §4.2)",
+            sumber="UU 25/2009 Pasal 50: tanggapan ≤ 14 hari, selesai ≤ 60 hari (BELUM "
+            "TERKONFIRMASI: teks pasalnya belum diperiksa)",
             terkonfirmasi=False,
             asumsi="pengaduan-uu25",
         )

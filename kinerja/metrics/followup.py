@@ -1,7 +1,7 @@
 """Follow-up (tindak lanjut): mentoring candidates and the follow-up register.
 
-PermenPANRB 6/2022 stage 4 *tindak lanjut* (reference.md §2.1) and the register of follow-up
-decisions of an evaluation forum (issue 3 item 8).
+PermenPANRB 6/2022 stage 4 *tindak lanjut* and the register of follow-up decisions of an
+evaluation forum.
 
 - :func:`mentoring_candidates` lists named ASN: **INTERNAL ONLY** (never in forum outputs);
   the result carries ``attrs["audience"] = "internal"``.
@@ -23,6 +23,7 @@ from typing import Literal
 import pandas as pd
 
 from kinerja.domain.assumptions import assumption_note
+from kinerja.domain.months import BULAN
 from kinerja.domain.period import Periode
 from kinerja.metrics.skp import assess_skp
 
@@ -65,7 +66,7 @@ def mentoring_candidates(
 ) -> pd.DataFrame:
     """ASN proposed for mentoring/coaching/training — **INTERNAL ONLY, contains NIP and names**.
 
-    PermenPANRB 6/2022, stage 4 (tindak lanjut), reference.md §2.1 and §2.3. Never put this
+    PermenPANRB 6/2022, stage 4 (tindak lanjut) and the predikat matrix. Never put this
     table in a forum-level output; it is marked ``attrs["audience"] = "internal"`` so
     :mod:`kinerja.protect` can refuse it.
 
@@ -150,7 +151,7 @@ def _late_flags(tl: pd.DataFrame, today: pd.Timestamp) -> tuple[pd.Series, pd.Se
 def followup_status(
     tindak_lanjut: pd.DataFrame, *, today: _dt.date | pd.Timestamp | str
 ) -> pd.DataFrame:
-    """Status of the follow-up register per OPD (issue 3 item 8).
+    """Status of the follow-up register per OPD.
 
     Parameters
     ----------
@@ -163,12 +164,14 @@ def followup_status(
     -------
     DataFrame
         ``kode_opd, n_total, n_direncanakan, n_berjalan, n_selesai, n_terlambat,
-        n_selesai_terlambat, catatan`` (no NIP).
+        n_selesai_terlambat, n_direncanakan_terlambat, n_berjalan_terlambat, catatan`` (no NIP).
 
     Notes
     -----
     n_terlambat = status ≠ selesai and tenggat < today; n_selesai_terlambat = status selesai and
     tanggal_selesai > tenggat (a subset of n_selesai). A blank tenggat is never late.
+    n_direncanakan_terlambat and n_berjalan_terlambat split n_terlambat by status, so the six
+    groups (each status, late or not) are exclusive and add up to n_total.
     """
     t = _today(today)
     overdue, late_done = _late_flags(tindak_lanjut, t)
@@ -182,13 +185,17 @@ def followup_status(
             "n_selesai": (status == "selesai").to_numpy().astype("int64"),
             "n_terlambat": overdue.to_numpy().astype("int64"),
             "n_selesai_terlambat": late_done.to_numpy().astype("int64"),
+            "n_direncanakan_terlambat": ((status == "direncanakan") & overdue)
+            .to_numpy()
+            .astype("int64"),
+            "n_berjalan_terlambat": ((status == "berjalan") & overdue).to_numpy().astype("int64"),
         }
     )
     out = frame.groupby("kode_opd", observed=True, dropna=False, sort=True).sum().reset_index()
     for c in out.columns[1:]:
         out[c] = out[c].astype("int64")
     out["catatan"] = (
-        f"Terlambat = belum selesai dan tenggat sebelum {t.date().isoformat()}. "
+        f"Terlambat = belum selesai dan tenggat sebelum {t.day} {BULAN[t.month - 1]} {t.year}. "
         + assumption_note(["tindaklanjut-terlambat"])
     )
     out["catatan"] = out["catatan"].astype("str")

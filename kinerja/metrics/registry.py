@@ -42,7 +42,7 @@ METRICS: dict[str, Callable[[MetricData, Periode | None], Any]] = {}
 
 
 #: metrics that sections always ask for over the whole data (``periode=None``)
-PERIOD_FREE = frozenset({"followup", "open_requests", "service_all", "waves"})
+PERIOD_FREE = frozenset({"followup", "open_requests", "service_all", "waves", "periode_data"})
 
 
 def metric(name: str) -> Callable[[Callable[[MetricData, Periode | None], Any]], Any]:
@@ -153,6 +153,15 @@ def with_opd(data: MetricData, name: str) -> pd.DataFrame | None:
     if "nip" in t.columns and peg is not None:
         return t.merge(peg[["nip", "kode_opd"]], on="nip", how="left")
     return None
+
+
+@metric("periode_data")
+def _m_periode_data(data: MetricData, periode: Periode | None) -> pd.DataFrame:
+    """Months with rows per stream (:func:`kinerja.data.periods.data_months`): ``periode: auto``
+    and the report's notice of streams without rows in its period read it from here."""
+    from kinerja.data.periods import data_months
+
+    return data_months(data.tables)
 
 
 @metric("coverage")

@@ -18,19 +18,31 @@ from typing import Any
 import pandas as pd
 
 from kinerja.domain.audience import K_PEGAWAI, K_RESPONDEN
-from kinerja.domain.cache_key import cache_key
+from kinerja.domain.cache_key import cache_key, code_fingerprint
 from kinerja.domain.period import Periode
 from kinerja.domain.resources import project_dir, sample_dir, source_checkout
 from kinerja.domain.settings import Settings, load_settings, read_env
 from kinerja.metrics import city  # noqa: F401  (registers the city-comparison metric "kota")
 from kinerja.metrics.registry import DATE_COLUMNS, METRICS, PERIOD_FREE
+from kinerja.metrics.stored import (
+    METRICS_DIR,
+    TamperedCacheError,
+    _Stored,  # noqa: F401 (re-exported: tests and callers inspect the lazy memo)
+    _StoredMemo,
+    open_store,
+    read_index,
+    verify_store,
+    write_store,
+)
 
-METRICS_FILE = "metrics.pkl"
+#: Folder of the stored metric tables (Arrow IPC + a JSON index with SHA-256; never pickle).
+METRICS_FILE = METRICS_DIR
 
 __all__ = [
     "K_PEGAWAI",
     "K_RESPONDEN",
     "METRICS_FILE",
+    "TamperedCacheError",
     "ReportData",
     "folder_cache_dir",
     "get_report_data",
@@ -79,53 +91,6 @@ def resolve_data_dir(
         return sample
     tried = ", ".join(str(c) for c in dict.fromkeys(candidates))
     raise FileNotFoundError(f"Folder data tidak ditemukan: {data_dir} (dicoba: {tried})")
-
-
-_METRICS_MAGIC = b"kinerja-metrics-2\n"
-
-
-class _Stored:
-    """Where one pickled table sits in the metrics file (:meth:`ReportData.save_metrics`)."""
-
-    __slots__ = ("length", "offset", "path")
-
-    def __init__(self, path: Path, offset: int, length: int) -> None:
-        self.path, self.offset, self.length = path, offset, length
-
-    def load(self) -> Any:
-        import pickle
-
-        with self.path.open("rb") as fh:
-            fh.seek(self.offset)
-            return pickle.loads(fh.read(self.length))  # our own cache file
-
-
-class _StoredMemo(dict):
-    """A memo whose stored values are unpickled on first access (then kept)."""
-
-    def __getitem__(self, key: Any) -> Any:
-        value = dict.__getitem__(self, key)
-        if isinstance(value, _Stored):
-            value = value.load()
-            dict.__setitem__(self, key, value)
-        return value
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        return self[key] if key in self else default  # noqa: SIM401 (self.get is this)
-
-    def values(self) -> list[Any]:  # type: ignore[override]
-        return [self[k] for k in self]
-
-    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
-        return [(k, self[k]) for k in self]
-
-    def __eq__(self, other: object) -> bool:
-        return dict(self.items()) == other
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __reduce__(self) -> Any:
-        return (dict, (dict(self.items()),))
 
 
 class ReportData:
@@ -189,6 +154,8 @@ class ReportData:
         self.k_pegawai = int(params.get("k_pegawai", K_PEGAWAI))
         self.k_responden = int(params.get("k_responden", K_RESPONDEN))
         self._memo: dict[tuple[str, str], Any] = {}
+        #: Why stored metric tables were not (all) used, "" when they were (or none existed).
+        self.metrics_problem = ""
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -210,7 +177,8 @@ class ReportData:
         """What the memo depends on: input file hashes, the settings and the reference date.
 
         The settings' key covers ``default.yaml``, every per-OPD file (weekmasks, populasi, ...),
-        the overrides and the holiday file, so a memo stored under other settings is never reused.
+        the overrides and the holiday file, so a memo stored under other settings is never reused;
+        the code fingerprint keeps a memo computed by older code from being reused after an upgrade.
         """
         hashes = getattr(self.dataset, "file_hashes", None) or {}
         return cache_key(
@@ -218,6 +186,7 @@ class ReportData:
             {str(k): str(v) for k, v in sorted(dict(hashes).items())},
             self.settings.metrics_key(),
             str(self.today.date()),
+            code_fingerprint("domain", "data", "metrics"),
         )
 
     def warm(
@@ -259,77 +228,34 @@ class ReportData:
     def save_metrics(self, cache_dir: str | Path) -> Path:
         """Store the memoised metric tables next to the data cache (atomic write).
 
-        The file is a pickle container written by the batch into its own cache folder and read
-        back only when its key matches (:meth:`load_metrics`); it is a cache, never an input
-        format. Every table is pickled on its own (a dict of tables, like ``service``, table by
-        table) and an index at the end says where, so a notebook unpickles only the tables its
-        report uses: the service event log alone is most of the file and only the bottleneck
-        explorer and the training-impact section need it.
+        One Arrow IPC file per table and an ``index.json`` with the memo's key, how each value is
+        built from its tables and every file's SHA-256 (:mod:`kinerja.metrics.stored`): data
+        formats only, never pickle, so a tampered cache cannot run code. A notebook reads only
+        the tables its report uses (the service event log is most of the store and only the
+        bottleneck explorer and the training-impact section need it).
         """
-        import os
-        import pickle
-        import tempfile
+        return write_store(cache_dir, self._metrics_key(), self._memo)
 
-        target = Path(cache_dir) / METRICS_FILE
-        fd, tmp = tempfile.mkstemp(prefix=".metrics-", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-
-                def put(value: Any) -> tuple[int, int]:
-                    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-                    offset = fh.tell()
-                    fh.write(blob)
-                    return (offset, len(blob))
-
-                fh.write(_METRICS_MAGIC)
-                index: dict[Any, Any] = {}
-                for key, value in self._memo.items():
-                    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
-                        index[key] = {k: put(v) for k, v in value.items()}
-                    else:
-                        index[key] = put(value)
-                head = fh.tell()
-                pickle.dump(
-                    {"key": self._metrics_key(), "index": index},
-                    fh,
-                    protocol=pickle.HIGHEST_PROTOCOL,
-                )
-                fh.write(head.to_bytes(8, "little"))
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
-
-    def load_metrics(self, cache_dir: str | Path) -> bool:
+    def load_metrics(self, cache_dir: str | Path, *, verify: bool = False) -> bool:
         """Reuse metrics stored by :meth:`save_metrics` when they match this data; else ignore.
 
-        Only the index is read here; each table is unpickled the first time it is used.
+        Only the index is read here; each table is read (and its SHA-256 checked) the first
+        time it is used, and a table whose file changed is recomputed. With ``verify=True``
+        (the batch's warm-up) every file is checked now: a store with a changed or missing file
+        is not used at all and :attr:`metrics_problem` says why.
         """
-        import pickle
-
-        path = Path(cache_dir) / METRICS_FILE
-        if not path.is_file():
+        self.metrics_problem = ""
+        index = read_index(cache_dir)
+        if index is None or index.get("key") != self._metrics_key():
             return False
-        try:
-            with path.open("rb") as fh:  # our own cache file, see save_metrics
-                if fh.read(len(_METRICS_MAGIC)) != _METRICS_MAGIC:
-                    return False
-                fh.seek(-8, 2)
-                fh.seek(int.from_bytes(fh.read(8), "little"))
-                head = pickle.load(fh)
-        except Exception:  # a damaged cache only costs time: recompute
-            return False
-        if not isinstance(head, dict) or head.get("key") != self._metrics_key():
-            return False
-        memo = _StoredMemo()
-        for key, where in head["index"].items():
-            if isinstance(where, dict):
-                dict.__setitem__(
-                    memo, key, _StoredMemo({k: _Stored(path, *w) for k, w in where.items()})
+        if verify:
+            bad = verify_store(cache_dir, index)
+            if bad:
+                self.metrics_problem = (
+                    f"cache metrik rusak atau diubah ({', '.join(bad[:5])}): dihitung ulang"
                 )
-            else:
-                dict.__setitem__(memo, key, _Stored(path, *where))
+                return False
+        memo = open_store(cache_dir, index)
         memo.update(self._memo)
         self._memo = memo
         return True
@@ -399,9 +325,17 @@ class ReportData:
         return kode
 
     def periode(self, periode: str | Periode | None) -> Periode:
-        """Parse a period parameter; ``None`` → the ``periode`` of ``parameters/default.yaml``."""
+        """Parse a period parameter; ``None`` → the ``periode`` of ``parameters/default.yaml``;
+        ``auto`` → chosen from the data (:func:`kinerja.data.periods.resolve_periode`)."""
         if periode in (None, ""):
             periode = self.params.get("periode") or self.latest_year()
+        if isinstance(periode, str) and periode.strip().lower() == "auto":
+            if "auto_periode" not in self.__dict__:
+                from kinerja.data.periods import resolve_periode
+
+                months = self.metric("periode_data", None)  # stored by the batch's warm-up
+                self.__dict__["auto_periode"] = resolve_periode(None, months=months).periode
+            periode = self.__dict__["auto_periode"]
         return Periode.parse(periode)
 
     def latest_year(self) -> str:
@@ -419,9 +353,17 @@ class ReportData:
         """Metric ``name`` for all OPDs in ``periode`` (memoised)."""
         per = None if periode is None else str(Periode.parse(periode))
         key = (name, per or "")
-        if key not in self._memo:
-            builder = METRICS[name]
-            self._memo[key] = builder(self, None if per is None else Periode.parse(per))
+        if key in self._memo:
+            try:
+                stored = dict.__getitem__(self._memo, key)
+                if isinstance(stored, _StoredMemo):
+                    stored.verify()  # a dict of stored tables: all parts intact, or recompute
+                return self._memo[key]
+            except TamperedCacheError as exc:
+                self.metrics_problem = str(exc)
+                dict.__delitem__(self._memo, key)
+        builder = METRICS[name]
+        self._memo[key] = builder(self, None if per is None else Periode.parse(per))
         return self._memo[key]
 
 
@@ -447,9 +389,12 @@ def _load_folder_cached(folder: Path) -> Any:
     import tempfile
 
     from kinerja.data.dataset import Dataset
+    from kinerja.data.integrity import check_integrity, write_integrity
 
     cache = folder_cache_dir(folder)
-    if (cache / "dataset.json").is_file():
+    # every file of the cache is checked against the SHA-256 recorded when it was written; a
+    # changed, added or missing file means the cache is rebuilt from the raw folder
+    if (cache / "dataset.json").is_file() and not check_integrity(cache):
         try:
             ds = Dataset.from_cache(cache)
             if ds.cache_is_current(folder):
@@ -462,6 +407,7 @@ def _load_folder_cached(folder: Path) -> Any:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache.parent))
         ds.save_cache(tmp)
+        write_integrity(tmp)
         old = cache.with_name(cache.name + ".old")
         if cache.exists():
             shutil.rmtree(old, ignore_errors=True)

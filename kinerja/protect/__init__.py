@@ -29,6 +29,7 @@ from kinerja.domain.audience import (
     Audience,
     validate_audience,
 )
+from kinerja.protect.audit import audit_ledger, audit_summary
 from kinerja.protect.banner import internal_banner, internal_banner_html
 from kinerja.protect.columns import (
     FORUM_FORBIDDEN_COLUMNS,
@@ -48,7 +49,19 @@ from kinerja.protect.escape import (
     safe_html_table,
     safe_styler,
 )
-from kinerja.protect.gate import Hit, PersonalDataGate, PersonalDataLeak
+from kinerja.protect.gate import (
+    Hit,
+    PersonalDataGate,
+    PersonalDataLeak,
+    check_figure,
+    enforce_tree,
+    gate_tree,
+    people_frame,
+    people_in_cache,
+    use_gate_for_charts,
+)
+from kinerja.protect.ledger import Ledger, LedgerConflict, cell_key
+from kinerja.protect.secondary import band_small, protect_distribution, protect_line, subset_total
 from kinerja.protect.suppression import (
     SUPPRESSION_FOOTNOTE,
     SUPPRESSION_MARK,
@@ -59,9 +72,48 @@ from kinerja.protect.suppression import (
     suppress_small,
     suppression_footnote,
 )
+from kinerja.protect.tables import (
+    COMPLAINT_STATS,
+    SKP_GOOD,
+    SKP_LOW,
+    jp_target_hidden,
+    jp_target_hidden_by_opd,
+    ledger_ikm_services,
+    protect_complaints,
+    protect_ikm_services,
+    protect_kota_jp,
+    protect_kota_skp,
+    protected_jp_bands,
+    protected_skp,
+    record_line,
+    safe_share,
+)
 from kinerja.protect.write import gated_replace, gated_write
 
 __all__ = [
+    "COMPLAINT_STATS",
+    "SKP_GOOD",
+    "SKP_LOW",
+    "Ledger",
+    "LedgerConflict",
+    "audit_ledger",
+    "audit_summary",
+    "band_small",
+    "cell_key",
+    "jp_target_hidden",
+    "jp_target_hidden_by_opd",
+    "ledger_ikm_services",
+    "protect_complaints",
+    "protect_distribution",
+    "protect_ikm_services",
+    "protect_kota_jp",
+    "protect_kota_skp",
+    "protect_line",
+    "protected_jp_bands",
+    "protected_skp",
+    "record_line",
+    "safe_share",
+    "subset_total",
     "AUDIENCES",
     "COMMON_NAME_WORDS",
     "FORUM_FORBIDDEN_COLUMNS",
@@ -81,6 +133,12 @@ __all__ = [
     "escape_text",
     "neutralise_cell",
     "neutralise_frame",
+    "gate_tree",
+    "enforce_tree",
+    "people_frame",
+    "people_in_cache",
+    "check_figure",
+    "use_gate_for_charts",
     "find_live_markup",
     "forbidden_columns",
     "forum_safe",

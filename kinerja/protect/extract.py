@@ -34,12 +34,17 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+#: Between two cells of a table in the text that is scanned: "|" is neither a NIP separator nor
+#: allowed between the words of a name, so neither can run from one cell into the next.
+CELL_BREAK = "\n|\n"
+
+
 def frame_text(df: pd.DataFrame) -> str:
     """Headers, index labels and every cell of ``df`` as one text, for scanning."""
     parts = [" | ".join(map(str, df.columns)), " | ".join(map(str, df.index))]
     for col in df.columns:
-        parts.append("\n".join(map(str, df[col].tolist())))
-    return "\n".join(parts)
+        parts.append(CELL_BREAK.join(map(str, df[col].tolist())))
+    return CELL_BREAK.join(parts)
 
 
 def json_strings(obj: Any, key: str = "") -> Iterable[str]:
@@ -102,21 +107,78 @@ def xlsx_texts(data: bytes) -> Iterable[str]:
         wb.close()
 
 
+#: Tags that start a new cell, line or block: their text never runs into the next one.
+_BLOCK_TAGS = frozenset(
+    [
+        "td",
+        "th",
+        "tr",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "li",
+        "ul",
+        "ol",
+        "p",
+        "div",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "pre",
+        "blockquote",
+        "dt",
+        "dd",
+        "dl",
+        "figure",
+        "figcaption",
+        "title",
+        "option",
+        "script",
+        "style",
+        "text",
+        "tspan",
+        "g",
+        "svg",
+    ]
+)
+
+
 class TextCollector(HTMLParser):
-    """Visible text and attribute values of an HTML page, tags removed."""
+    """Visible text and attribute values of an HTML page, tags removed.
+
+    Inline tags (``<b>``, ``<span>``) become a space, so a name split by them is still read as
+    one; cell and block tags become :data:`CELL_BREAK`, so numbers in neighbouring table cells
+    are never read as one NIP.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
+    def _boundary(self, tag: str) -> str:
+        return CELL_BREAK if tag in _BLOCK_TAGS else " "
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.parts.append(" ")
+        self.parts.append(self._boundary(tag))
         for _, value in attrs:
             if value:
-                self.parts.append(" " + value + " ")
+                self.parts.append(CELL_BREAK + value + CELL_BREAK)
 
     def handle_endtag(self, tag: str) -> None:
-        self.parts.append(" ")
+        self.parts.append(self._boundary(tag))
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,22 +17,17 @@ import pandas as pd
 
 from kinerja.domain.audience import Audience, validate_audience
 from kinerja.protect.detect import (
-    COMMON_NAME_WORDS,
     DATA_URI_RE,
-    HONORIFICS,
-    NAME_END,
-    NAME_GAP,
     NIP_GROUPED_RE,
-    NIP_RE,
-    WORD_RE,
-    core_name,
-    fold_text,
-    fold_word,
+    NameIndex,
     mask_name,
     mask_nip,
+    nip_candidates,
     nip_shaped,
+    normalize_text,
 )
 from kinerja.protect.extract import (
+    CELL_BREAK,
     TextCollector,
     decode_bytes,
     frame_text,
@@ -138,37 +132,28 @@ class PersonalDataGate:
         self.nips = {re.sub(r"\s", "", str(n)) for n in nips if is_present(n)}
         self.allowed_nips = {re.sub(r"\s", "", str(n)) for n in allowed_nips if is_present(n)}
         self.nips -= self.allowed_nips
-        ignore = {fold_text(w) for w in ignore_words} | COMMON_NAME_WORDS
-        allowed_keys = set()
-        for n in allowed_names:
-            if is_present(n):
-                allowed_keys.update(self._name_keys(str(n)))
-        # a trie over folded name tokens; the node of a name's last token holds its display form
-        self._trie: dict[str, Any] = {}
-        for n in names:
-            if not is_present(n):
-                continue
-            for key in self._name_keys(str(n)):
-                if key in allowed_keys:
-                    continue
-                if len(key) == 1 and (len(key[0]) < min_name_len or key[0] in ignore):
-                    continue
-                node = self._trie
-                for token in key:
-                    node = node.setdefault(token, {})
-                node.setdefault(NAME_END, " ".join(core_name(str(n), fold=False)) or str(n))
-
-    @staticmethod
-    def _name_keys(name: str) -> set[tuple[str, ...]]:
-        full = tuple(fold_text(t) for t in WORD_RE.findall(unicodedata.normalize("NFKC", name)))
-        core = tuple(core_name(name))
-        return {k for k in (full, core) if k}
+        self._names = NameIndex(
+            names,
+            allowed_names=allowed_names,
+            min_name_len=min_name_len,
+            ignore_words=ignore_words,
+            single_word_names=single_word_names,
+        )
 
     # -- construction from pegawai -----------------------------------------------------------
     @classmethod
     def from_pegawai(cls, pegawai: pd.DataFrame, **kwargs: Any) -> PersonalDataGate:
         """Forum gate: every NIP and name in ``pegawai``."""
         return cls(pegawai["nip"].tolist(), pegawai["nama"].tolist(), **kwargs)
+
+    @classmethod
+    def from_dataset(cls, dataset: Any, **kwargs: Any) -> PersonalDataGate:
+        """Forum gate over every employee of a dataset, quarantined ``pegawai`` rows included.
+
+        A person whose ``pegawai`` row was rejected (a bad NIP, an unknown OPD) is still a
+        person: :func:`people_frame` gives the gate their NIP and name too.
+        """
+        return cls.from_pegawai(people_frame(dataset), **kwargs)
 
     @classmethod
     def for_internal(cls, pegawai: pd.DataFrame, kode_opd: str, **kwargs: Any) -> PersonalDataGate:
@@ -201,6 +186,7 @@ class PersonalDataGate:
         text = DATA_URI_RE.sub(" ", text)
         if "&" in text:
             text = html.unescape(text)
+        text = normalize_text(text)
         hits = self._scan_nips(text) + self._scan_names(text)
         hits.sort(key=lambda h: (h.start, h.kind))
         return hits
@@ -211,77 +197,37 @@ class PersonalDataGate:
         return digits in self.nips or (self.nip_shape and nip_shaped(digits))
 
     def _scan_nips(self, text: str) -> list[Hit]:
+        """NIPs in ``text`` (already :func:`normalize_text`-ed), with any separators."""
         hits = []
-        for m in NIP_RE.finditer(text):
-            digits = "".join(m.groups())
+        seen: set[tuple[int, int]] = set()
+        for digits, start, end in nip_candidates(text):
             if self._flag_nip(digits):
-                hits.append(Hit("nip", mask_nip(digits), m.start(), m.end()))
-        for m in NIP_GROUPED_RE.finditer(text):
+                hits.append(Hit("nip", mask_nip(digits), start, end))
+                seen.add((start, end))
+        for m in NIP_GROUPED_RE.finditer(text):  # "196,711,101,992,031,001"
             digits = re.sub(r"\D", "", m.group(1))
-            if self._flag_nip(digits):
+            if (m.start(), m.end()) not in seen and self._flag_nip(digits):
                 hits.append(Hit("nip", mask_nip(digits), m.start(), m.end()))
         return hits
 
     def _scan_names(self, text: str) -> list[Hit]:
-        if not self._trie:
-            return []
-        norm = unicodedata.normalize("NFKC", text)
-        tokens = list(WORD_RE.finditer(norm))
-        folded = [fold_word(m.group()) for m in tokens]
-        root = self._trie
-        hits = []
-        n_tokens = len(folded)
-        next_free = 0
-        for i, word in enumerate(folded):
-            if i < next_free:
-                continue
-            node = root.get(word)
-            if node is None:
-                continue
-            best: tuple[int, str] | None = None
-            j = i
-            while True:
-                display = node.get(NAME_END)
-                if display is not None and (
-                    j > i or self._single_word_in_context(norm, tokens, folded, i)
-                ):
-                    best = (j, display)  # the longest name wins
-                if j + 1 >= n_tokens:
-                    break
-                nxt = node.get(folded[j + 1])
-                if nxt is None or not NAME_GAP.match(norm[tokens[j].end() : tokens[j + 1].start()]):
-                    break
-                node, j = nxt, j + 1
-            if best is not None:
-                end, display = best
-                hits.append(Hit("nama", mask_name(display), tokens[i].start(), tokens[end].end()))
-                next_free = end + 1
-        return hits
-
-    def _single_word_in_context(
-        self, norm: str, tokens: list[re.Match[str]], folded: list[str], i: int
-    ) -> bool:
-        """A one-word name counts only after an honorific ("Sdr. Sutrisno", "Ibu Endah").
-
-        One-word names are often ordinary words too ("Hari" in "hari kerja", "Bagus", "Ilham"),
-        so matching them anywhere would fail every report. The name must also be capitalised.
-        """
-        if self.single_word_names == "anywhere":
-            return True
-        if not norm[tokens[i].start()].isupper():
-            return False
-        if i == 0 or folded[i - 1] not in HONORIFICS:
-            return False
-        return bool(NAME_GAP.match(norm[tokens[i - 1].end() : tokens[i].start()]))
+        """Names in ``text`` (already :func:`normalize_text`-ed)."""
+        return [Hit("nama", mask_name(d), s, e) for d, s, e in self._names.find(text)]
 
     def scrub(self, text: object, replacement: str = "[disamarkan]") -> object:
         """``text`` with every hit replaced (for free text that must appear in a forum table)."""
         if not isinstance(text, str):
             return text
-        out = unicodedata.normalize("NFKC", DATA_URI_RE.sub(" ", text))
+        out = normalize_text(DATA_URI_RE.sub(" ", text))
         hits = self._scan_nips(out) + self._scan_names(out)
         if not hits:
             return text
+        # overlapping hits (a NIP inside a longer window): keep the first of each overlap
+        kept: list[Hit] = []
+        for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+            if not kept or h.start >= kept[-1].end:
+                kept.append(h)
+        hits = kept
         for h in sorted(hits, key=lambda h: h.start, reverse=True):
             out = out[: h.start] + replacement + out[h.end :]
         return out
@@ -290,7 +236,7 @@ class PersonalDataGate:
         """Hits in a file's bytes; the format is chosen by ``suffix`` (``.xlsx``, ``.json``, ...)."""
         suffix = suffix.lower()
         if suffix in {".xlsx", ".xlsm"}:
-            return self.scan("\n".join(xlsx_texts(data)))
+            return self.scan("\n|\n".join(xlsx_texts(data)))  # "|": cells stay apart
         if suffix == ".parquet":
             frame = pd.read_parquet(io.BytesIO(data))
             return self.scan(frame_text(frame))
@@ -301,7 +247,8 @@ class PersonalDataGate:
             except ValueError:
                 pass
             else:
-                return self.scan(" \n ".join(json_strings(obj)))
+                # "|" between strings: a NIP or name never runs from one string into the next
+                return self.scan("\n|\n".join(json_strings(obj)))
         hits = self.scan(text)
         if suffix in {".html", ".htm", ".svg", ".xml"} or "<" in text:
             seen = {(h.kind, h.shown) for h in hits}
@@ -339,3 +286,192 @@ class PersonalDataGate:
     def check_frame(self, df: pd.DataFrame, *, name: str = "tabel") -> None:
         """Raise :class:`PersonalDataLeak` when any cell, header or index label is a hit."""
         self.check_text(frame_text(df), name=name)
+
+
+def people_frame(dataset: Any) -> pd.DataFrame:
+    """``nip, nama, kode_opd`` of every employee of ``dataset``: accepted and quarantined rows.
+
+    Parameters
+    ----------
+    dataset
+        A :class:`kinerja.data.dataset.Dataset` (or anything with ``tables`` and
+        ``quarantine`` mappings).
+
+    Returns
+    -------
+    DataFrame
+        Accepted rows first; quarantined rows with their header names normalised and NIP
+        spaces removed (the raw text, as far as it goes).
+    """
+    from kinerja.domain.nip import normalize_nip_series
+    from kinerja.domain.schema import normalize_header
+
+    cols = ["nip", "nama", "kode_opd"]
+    tables = getattr(dataset, "tables", {}) or {}
+    accepted = tables.get("pegawai") if "pegawai" in tables else None
+    parts = []
+    if accepted is not None:
+        parts.append(
+            pd.DataFrame({c: accepted[c].astype(object) for c in cols if c in accepted.columns})
+        )
+    quarantine = getattr(dataset, "quarantine", {}) or {}
+    q = quarantine.get("pegawai") if "pegawai" in quarantine else None
+    if q is not None and len(q):
+        renamed = {}
+        for raw_name in q.columns:
+            norm = normalize_header(str(raw_name))
+            if norm in cols and norm not in renamed.values():
+                renamed[raw_name] = norm
+        qq = q.rename(columns=renamed)
+        frame = pd.DataFrame({c: qq[c].astype(object) for c in cols if c in qq.columns})
+        if "nip" in frame:
+            frame["nip"] = normalize_nip_series(frame["nip"]).astype(object)
+        parts.append(frame)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    for c in cols:
+        if c not in out.columns:
+            out[c] = None
+    return out[cols]
+
+
+def people_in_cache(cache_dir: str | os.PathLike[str]) -> pd.DataFrame:
+    """:func:`people_frame` of a prepared cache, reading only the two ``pegawai`` files."""
+    from types import SimpleNamespace
+
+    root = Path(cache_dir)
+    tables = {"pegawai": pd.read_parquet(root / "tables" / "pegawai.parquet")}
+    q = root / "karantina" / "pegawai.parquet"
+    quarantine = {"pegawai": pd.read_parquet(q)} if q.is_file() else {}
+    return people_frame(SimpleNamespace(tables=tables, quarantine=quarantine))
+
+
+def gate_tree(
+    out_dir: str | os.PathLike[str],
+    gate: PersonalDataGate,
+    *,
+    skip: Iterable[str] = ("_cache", "_log", ".kinerja-tmp"),
+    only: Iterable[str] | None = None,
+) -> list[tuple[str, PersonalDataLeak]]:
+    """Scan every written file under ``out_dir`` with ``gate`` (the last gate of a run).
+
+    Parameters
+    ----------
+    out_dir
+        The output folder of a batch (or any folder of forum outputs).
+    gate
+        The forum gate (:meth:`PersonalDataGate.from_dataset`).
+    skip
+        Top-level names that are not forum outputs (the internal cache and logs).
+    only
+        When given, only these top-level names are read (e.g. the files a run writes without
+        the gate: ``index.html``, ``manifest.json``).
+
+    Returns
+    -------
+    list of (relative path, PersonalDataLeak)
+        Every file that contains personal data (``[]`` when the folder is clean): index.html,
+        manifest.json, reports, slides, rekap, form pages and the form cache (``_formulir``)
+        are all read. A symbolic link is reported, never followed.
+    """
+    root = Path(out_dir)
+    skipped = set(skip)
+    wanted = None if only is None else set(only)
+    leaks: list[tuple[str, PersonalDataLeak]] = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if rel.parts and rel.parts[0] in skipped:
+            continue
+        if wanted is not None and (not rel.parts or rel.parts[0] not in wanted):
+            continue
+        if p.is_symlink():
+            leaks.append((rel.as_posix(), PersonalDataLeak(rel.as_posix(), [])))
+            continue
+        if not p.is_file() or p.suffix.lower() in {
+            ".png",
+            ".jpg",
+            ".jpeg",
+            ".gif",
+            ".woff",
+            ".woff2",
+        }:
+            continue
+        try:
+            gate.check_bytes(p.read_bytes(), name=rel.as_posix(), suffix=p.suffix)
+        except PersonalDataLeak as exc:
+            leaks.append((rel.as_posix(), exc))
+        except ValueError as exc:  # an unreadable workbook cannot be shown to be clean
+            leaks.append((rel.as_posix(), PersonalDataLeak(f"{rel.as_posix()} ({exc})", [])))
+    return leaks
+
+
+def enforce_tree(
+    out_dir: str | os.PathLike[str],
+    gate: PersonalDataGate,
+    *,
+    only: Iterable[str] | None = None,
+) -> list[str]:
+    """:func:`gate_tree`, then remove every file that holds personal data.
+
+    Returns
+    -------
+    list of str
+        One Indonesian message per removed file (``[]`` when everything passed); a run that
+        gets any should exit non-zero with them.
+    """
+    messages = []
+    for rel, leak in gate_tree(out_dir, gate, only=only):
+        target = Path(out_dir) / rel
+        with contextlib.suppress(OSError):
+            target.unlink()
+        messages.append(f"{rel} dihapus oleh gerbang terakhir: {leak}")
+    return messages
+
+
+# --------------------------------------------------------------------------------------------
+# charts: an image is never scanned, so the text drawn into it is checked before it is made
+
+_CHART_GATE: dict[str, PersonalDataGate] = {}
+
+
+def use_gate_for_charts(gate: PersonalDataGate | None) -> None:
+    """Set the gate that :func:`check_figure` uses in this process (``None``: NIP shapes only).
+
+    A report kernel that has its data sets :meth:`PersonalDataGate.from_dataset` here so that
+    the names of employees are checked in chart text too; without it every chart is still
+    checked for NIP-shaped numbers (labels were already screened at load,
+    :mod:`kinerja.data.labels`).
+    """
+    _CHART_GATE.clear()
+    if gate is not None:
+        _CHART_GATE["gate"] = gate
+
+
+def chart_gate() -> PersonalDataGate:
+    """The gate :func:`check_figure` uses (see :func:`use_gate_for_charts`)."""
+    gate = _CHART_GATE.get("gate")
+    if gate is None:
+        gate = _CHART_GATE.setdefault("default", PersonalDataGate())
+    return gate
+
+
+def figure_texts(fig: Any) -> list[str]:
+    """Every non-empty text of a matplotlib figure: titles, axis and tick labels, legend, notes.
+
+    Call it after the figure was drawn once (tick labels are made while drawing).
+    """
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in dict.fromkeys(fig.findobj(Text)) if t.get_text()]
+
+
+def check_figure(fig: Any, *, name: str | None = None) -> None:
+    """Raise :class:`PersonalDataLeak` when a text drawn in ``fig`` holds a NIP or a name.
+
+    ``name`` (default: the figure's title) names the chart in the message.
+    """
+    texts = figure_texts(fig)
+    label = name
+    if label is None:
+        title = getattr(fig, "_suptitle", None)
+        label = f"grafik: {title.get_text()[:60]}" if title is not None else "grafik"
+    chart_gate().check_text(CELL_BREAK.join(texts), name=label)

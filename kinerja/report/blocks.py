@@ -74,12 +74,16 @@ class Block:
     """A piece of report output: trusted HTML built here plus a plain-text rendering.
 
     ``html`` is assembled only from escaped values; ``suppressed`` counts the cells hidden by
-    disclosure control in this block (summed into the notebook's summary output).
+    disclosure control in this block (summed into the notebook's summary output); ``ledger``
+    holds what the block published about protected quantities (merged into the summary output
+    for ``kinerja audit``).
     """
 
     html: str
     text: str = ""
     suppressed: int = 0
+    #: published facts of this block for the audit (:class:`kinerja.protect.ledger.Ledger`)
+    ledger: Any = None
 
     def _repr_html_(self) -> str:
         return self.html
@@ -158,9 +162,17 @@ class Col:
     decimals: int = 2
 
 
+def is_band(value: str) -> bool:
+    """Whether ``value`` is the suppression mark or a band shown instead of an exact figure
+    (``"< 10"``, ``"30–39 %"``)."""
+    v = value.strip()
+    return v == SUPPRESSED_MARK or v.startswith(("<", "≥", ">")) or "–" in v
+
+
 def _format_value(value: Any, col: Col) -> str:
-    if isinstance(value, str) and value == SUPPRESSED_MARK and col.kind not in ("text", "code"):
-        return SUPPRESSED_MARK
+    if isinstance(value, str) and col.kind not in ("text", "code") and is_band(value):
+        # the suppression mark, or a band put in place of an exact figure ("< 10")
+        return value
     if value is None or value is pd.NA or value is pd.NaT:
         return MISSING
     if col.kind in ("text", "code"):

@@ -16,6 +16,7 @@ import base64
 import colorsys
 import html
 import io
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -38,6 +39,7 @@ __all__ = [
     "histogram_chart",
     "id_formatter",
     "line_chart",
+    "value_axis",
 ]
 
 PALETTE = "colorblind"
@@ -88,6 +90,10 @@ STYLE = {
     "axes.spines.top": True,
     "xtick.bottom": False,
     "ytick.left": False,
+    # U+2212 on the axes, as in the tables (formatted numbers go through _minus)
+    "axes.unicode_minus": True,
+    # labels come from data: "$x^2$" is drawn as typed, never parsed as math text (issue 12)
+    "text.parse_math": False,
 }
 #: bars are drawn at 75 % saturation, as seaborn's barplot does
 BAR_SATURATION = 0.75
@@ -135,23 +141,85 @@ class Chart:
         return f"Grafik: {self.title} (Sumber data: {self.source})"
 
 
+#: the minus sign of every number drawn (U+2212, as the tables write it)
+MINUS = "\u2212"
+
+
+def _minus(text: str) -> str:
+    """``text`` with a leading hyphen-minus as U+2212; ``-0`` / ``-0,0`` lose the sign."""
+    if not text.startswith("-"):
+        return text
+    if text.strip("-0,.%") == "":
+        return text[1:]
+    return MINUS + text[1:]
+
+
 def id_formatter(decimals: int = 0, *, percent: bool = False) -> mticker.FuncFormatter:
-    """Tick formatter writing numbers the Indonesian way (``1.234,5``; ``12,5%``).
+    """Tick formatter writing numbers the Indonesian way (``1.234,5``; ``12,5%``; ``−3``).
 
     ``percent=True`` expects values in percent units (12.5 → ``12,5%``), like every
-    ``persen_*`` column of kinerja.
+    ``persen_*`` column of kinerja. Negative numbers get U+2212, as in the tables.
     """
-    if percent:
-        return mticker.FuncFormatter(lambda v, _pos: fmt_percent(v, decimals=decimals))
-    if decimals == 0:
-        return mticker.FuncFormatter(lambda v, _pos: fmt_number(round(v), decimals=0))
-    return mticker.FuncFormatter(lambda v, _pos: fmt_number(v, decimals=decimals))
+    text = _value_text(decimals, percent)
+    return mticker.FuncFormatter(lambda v, _pos: text(v))
 
 
 def _value_text(decimals: int, percent: bool) -> Callable[[float], str]:
     if percent:
-        return lambda v: fmt_percent(v, decimals=decimals)
-    return lambda v: fmt_number(v, decimals=decimals)
+        return lambda v: _minus(fmt_percent(v, decimals=decimals))
+    return lambda v: _minus(fmt_number(v, decimals=decimals))
+
+
+def _tick_decimals(step: float, decimals: int) -> int:
+    """The fewest decimals (at least ``decimals``, at most 3) that tell ticks ``step`` apart."""
+    d = decimals
+    while d < 3 and step > 0 and round(step * 10**d, 6) % 1 != 0:
+        d += 1
+    return d
+
+
+def value_axis(
+    axis,
+    *,
+    decimals: int,
+    percent: bool = False,
+    integer: bool = False,
+    lo: float | None = None,
+    hi: float | None = None,
+    all_zero: bool = False,
+) -> None:
+    """Ticks of a value axis that are never repeated and never fractional for counts.
+
+    ``integer=True`` (counts) puts ticks on whole numbers only; otherwise the tick labels get
+    as many decimals as their spacing needs (at least ``decimals``), so "0, 0, 1, 1" cannot
+    appear. An axis whose data are all zero (``all_zero``) gets the range 0–1 (0–100 %)
+    instead of a span around 0.
+    """
+    ax = axis.axes
+    get = ax.get_xlim if axis is ax.xaxis else ax.get_ylim
+    set_ = ax.set_xlim if axis is ax.xaxis else ax.set_ylim
+    a, b = get()
+    a = a if lo is None else lo
+    b = b if hi is None else hi
+    if all_zero or abs(b - a) < 1e-12:
+        a, b = 0.0, 100.0 if percent else 1.0
+    set_(a, b)
+    if integer:
+        axis.set_major_locator(mticker.MaxNLocator(nbins="auto", integer=True, min_n_ticks=2))
+        axis.set_major_formatter(id_formatter(0, percent=percent))
+        return
+    axis.set_major_locator(mticker.MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10]))
+    locs = [v for v in axis.get_major_locator().tick_values(a, b) if a - 1e-9 <= v <= b + 1e-9]
+    step = min((y - x for x, y in zip(locs, locs[1:], strict=False)), default=1.0)
+    axis.set_major_formatter(id_formatter(_tick_decimals(step, decimals), percent=percent))
+
+
+def wrap_label(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters (words kept whole)."""
+    text = str(text)
+    if len(text) <= width:
+        return text
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=True)) or text
 
 
 def _new_figure(width: float, height: float) -> tuple[Figure, object]:
@@ -161,12 +229,25 @@ def _new_figure(width: float, height: float) -> tuple[Figure, object]:
     return fig, ax
 
 
+def _title_width(fig: Figure, fontsize: float = 13) -> int:
+    """Characters of a bold title that fit the figure's width (about 0,62 em per character)."""
+    width_pt = fig.get_figwidth() * 72 * 0.96
+    return max(20, int(width_pt / (fontsize * 0.62)))
+
+
 def _finish(fig: Figure, ax, *, title: str, source: str, notes: Sequence[str] = ()) -> Chart:
-    # figure-level title, left-aligned: never cut by long category labels
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    # figure-level title, left-aligned, wrapped to the figure: never cut by long category
+    # labels or a narrow figure
+    fig.suptitle(
+        wrap_label(title, _title_width(fig)), x=0.01, ha="left", fontsize=13, fontweight="bold"
+    )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return Chart(png=_png(fig), title=title, source=source, notes=list(notes))
+
+
+#: callables run on every figure right after it is drawn (tests measure text positions)
+FIGURE_HOOKS: list[Callable[[Figure], None]] = []
 
 
 def _png(fig: Figure) -> bytes:
@@ -180,6 +261,11 @@ def _png(fig: Figure) -> bytes:
 
     canvas = fig.canvas
     canvas.draw()
+    from kinerja.protect import check_figure  # text drawn into an image is never scanned later
+
+    check_figure(fig)
+    for hook in FIGURE_HOOKS:  # e.g. the layout test measures every drawn figure
+        hook(fig)
     width, height = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buf = io.BytesIO()
@@ -309,7 +395,10 @@ def bar_chart(
     highlight: str | None = None,
     colors: dict[str, str] | None = None,
     value_max: float | None = None,
+    value_min: float | None = None,
     tick_decimals: int | None = None,
+    integer: bool | None = None,
+    errors: tuple[str, str] | None = None,
     notes: Sequence[str] = (),
     width: float = 8.0,
 ) -> Chart:
@@ -331,18 +420,31 @@ def bar_chart(
         A category drawn in the accent colour, the others in grey (e.g. the OPD of this report).
     colors : dict, optional
         Colour per category (e.g. red for OPDs below a threshold); wins over ``highlight``.
-    value_max : float, optional
-        Upper limit of the value axis (e.g. 100 for IKM).
+    value_max, value_min : float, optional
+        Limits of the value axis (e.g. 25 and 100 for IKM, whose scale starts at 25).
     tick_decimals : int, optional
-        Decimals of the value-axis ticks (default: 0 when the values exceed 10, else 1).
+        Fewest decimals of the value-axis ticks (default: 0 when the values exceed 10, else 1);
+        more are used when the tick spacing needs them, so no tick label repeats.
+    integer : bool, optional
+        Ticks on whole numbers only (default: ``decimals == 0`` and not ``percent``: counts).
+    errors : (str, str), optional
+        Columns with the lower and upper end of an interval drawn as a whisker on each bar
+        (e.g. the 95 % confidence interval of an IKM); only without ``hue``.
     """
     frame = data.dropna(subset=[value]).copy()
     if order is None:
         order = list(dict.fromkeys(frame[category].astype(str)))
     frame[category] = frame[category].astype(str)
+    order = [str(c) for c in order]
     n = max(len(order), 1)
-    height = max(2.2, 0.38 * n + 1.4) if orient == "h" else 4.2
+    longest_label = max((len(c) for c in order), default=0)
+    if orient == "v" and longest_label > 18:
+        orient = "h"  # long category names read better (and never collide) as rows
+    lines = max((wrap_label(c, 34).count("\n") + 1 for c in order), default=1)
+    height = max(2.2, (0.38 + 0.17 * (lines - 1)) * n + 1.4) if orient == "h" else 4.6
     fmt = _value_text(decimals, percent)
+    if integer is None:
+        integer = decimals == 0 and not percent
     with chart_style():
         fig, ax = _new_figure(width, height)
         palette = None
@@ -362,27 +464,33 @@ def bar_chart(
             hue=hue,
             hue_order=hue_order,
         )
-        value_axis = ax.xaxis if orient == "h" else ax.yaxis
+        if errors is not None and hue is None:
+            _whiskers(
+                ax, frame, category=category, value=value, order=order, errors=errors, orient=orient
+            )
+        axis_v = ax.xaxis if orient == "h" else ax.yaxis
         if tick_decimals is None:
             biggest = float(frame[value].abs().max()) if len(frame) else 0.0
             tick_decimals = 0 if (percent or biggest > 10 or decimals == 0) else 1
-        value_axis.set_major_formatter(id_formatter(tick_decimals, percent=percent))
         if orient == "h":
             ax.set_xlabel(value_label)
             ax.set_ylabel(category_label)
             ax.grid(axis="y", visible=False)
-            if value_max is not None:
-                ax.set_xlim(0, value_max)
+            ax.yaxis.set_ticks(range(len(order)), labels=[wrap_label(c, 34) for c in order])
         else:
             ax.set_ylabel(value_label)
             ax.set_xlabel(category_label)
             ax.grid(axis="x", visible=False)
-            if value_max is not None:
-                ax.set_ylim(0, value_max)
-            if max((len(str(c)) for c in order), default=0) > 10:
+            if longest_label > 10:
+                ax.xaxis.set_ticks(range(len(order)), labels=[wrap_label(c, 18) for c in order])
                 ax.tick_params(axis="x", labelrotation=30)
                 for lab in ax.get_xticklabels():
                     lab.set_horizontalalignment("right")
+                    lab.set_rotation_mode("anchor")
+        lo, hi = ax.get_xlim() if orient == "h" else ax.get_ylim()
+        lo = min(lo, 0.0) if value_min is None else value_min
+        hi = hi if value_max is None else value_max
+        (ax.set_xlim if orient == "h" else ax.set_ylim)(lo, hi)
         if annotate:
             for container in ax.containers:
                 ax.bar_label(
@@ -391,12 +499,17 @@ def bar_chart(
                     padding=3,
                     fontsize=9,
                 )
-            if orient == "h":
-                lo, hi = ax.get_xlim()
-                ax.set_xlim(lo, hi + (hi - lo) * 0.08)
-            else:
-                lo, hi = ax.get_ylim()
-                ax.set_ylim(lo, hi + (hi - lo) * 0.08)
+            lo, hi = ax.get_xlim() if orient == "h" else ax.get_ylim()
+            room = (hi - lo) * 0.12  # the labels beyond the bar ends stay inside the axes
+            if value_min is None and len(frame) and float(frame[value].min()) < 0:
+                lo -= room
+            if value_max is None:
+                hi += room
+            (ax.set_xlim if orient == "h" else ax.set_ylim)(lo, hi)
+        all_zero = not len(frame) or bool((frame[value].abs() == 0).all())
+        value_axis(
+            axis_v, decimals=tick_decimals, percent=percent, integer=integer, all_zero=all_zero
+        )
         if reference is not None:
             line = ax.axvline if orient == "h" else ax.axhline
             line(reference, color=REFERENCE, linestyle="--", linewidth=1.3, label=reference_label)
@@ -405,6 +518,34 @@ def bar_chart(
         if hue is not None:
             _legend_below(ax, title=hue_label)
         return _finish(fig, ax, title=title, source=source, notes=notes)
+
+
+def _whiskers(
+    ax,
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    order: Sequence[str],
+    errors: tuple[str, str],
+    orient: Literal["h", "v"],
+) -> None:
+    """An interval (e.g. a 95 % confidence interval) drawn as a black whisker on each bar."""
+    pos = {c: i for i, c in enumerate(order)}
+    rows = frame.loc[frame[category].isin(pos)].dropna(subset=list(errors))
+    if rows.empty:
+        return
+    at = rows[category].map(pos).to_numpy(dtype=float)
+    lo = rows[errors[0]].to_numpy(dtype=float)
+    hi = rows[errors[1]].to_numpy(dtype=float)
+    if orient == "h":
+        ax.hlines(at, lo, hi, color="#222222", linewidth=1.2, zorder=3)
+        ax.vlines(lo, at - 0.15, at + 0.15, color="#222222", linewidth=1.2, zorder=3)
+        ax.vlines(hi, at - 0.15, at + 0.15, color="#222222", linewidth=1.2, zorder=3)
+    else:
+        ax.vlines(at, lo, hi, color="#222222", linewidth=1.2, zorder=3)
+        ax.hlines(lo, at - 0.15, at + 0.15, color="#222222", linewidth=1.2, zorder=3)
+        ax.hlines(hi, at - 0.15, at + 0.15, color="#222222", linewidth=1.2, zorder=3)
 
 
 def line_chart(
@@ -423,38 +564,82 @@ def line_chart(
     reference: float | None = None,
     reference_label: str | None = None,
     monthly: bool = True,
+    months: tuple[object, object] | None = None,
+    integer: bool | None = None,
+    missing: Literal["gap", "zero"] | None = None,
     notes: Sequence[str] = (),
     width: float = 8.0,
 ) -> Chart:
     """Line chart over time; with ``monthly=True`` the x axis shows Indonesian month names.
 
-    ``x`` holds datetimes (any day of the month when ``monthly``).
+    ``x`` holds datetimes (any day of the month when ``monthly``). With ``monthly`` every month
+    from the first to the last (or of ``months``, a ``(first, last)`` pair) is on the axis; a
+    month without a row is a gap in the line (never joined across), a row with 0 is drawn at 0.
+    ``integer`` (default: ``decimals == 0`` and not ``percent``) puts the ticks of a count on
+    whole numbers. ``missing`` says what a month without a row means: ``"gap"`` (no data: the
+    line breaks) or ``"zero"`` (a count of events: none happened); default ``"zero"`` for
+    counts (``integer``) and ``"gap"`` otherwise.
     """
     frame = data.dropna(subset=[y]).copy()
     frame[x] = pd.to_datetime(frame[x])
+    if integer is None:
+        integer = decimals == 0 and not percent
+    if missing is None:
+        missing = "zero" if integer else "gap"
     with chart_style():
         fig, ax = _new_figure(width, 3.8)
-        draw_lines(ax, frame, x=x, y=y, hue=hue)
-        ax.yaxis.set_major_formatter(id_formatter(decimals, percent=percent))
+        grid = None
         if monthly:
-            months = sorted(frame[x].dt.to_period("M").unique())
-            ticks = [m.to_timestamp() for m in months]
-            ax.set_xticks(ticks)
-            # the year under the first month and under every January
-            ax.set_xticklabels(
-                [
-                    BULAN_SINGKAT[m.month - 1] + (f"\n{m.year}" if i == 0 or m.month == 1 else "")
-                    for i, m in enumerate(months)
-                ]
-            )
+            frame[x] = frame[x].dt.to_period("M").dt.to_timestamp()
+            if months is not None:
+                first, last = (pd.Timestamp(m).to_period("M") for m in months)
+            elif len(frame):
+                first, last = frame[x].min().to_period("M"), frame[x].max().to_period("M")
+            else:
+                first = last = None
+            if first is not None:
+                grid = pd.period_range(first, last, freq="M")
+        draw_lines(
+            ax,
+            frame,
+            x=x,
+            y=y,
+            hue=hue,
+            grid=None if grid is None else grid.to_timestamp(),
+            fill=0.0 if missing == "zero" else None,
+        )
+        if monthly and grid is not None:
+            ticks = [m.to_timestamp() for m in grid]
+            step = 1 if len(grid) <= 14 else 2 if len(grid) <= 28 else 3
+            # the year under the first month and under every January; over more than a year
+            # under every labelled month (a month name never repeats without its year)
+            labels = [
+                (
+                    BULAN_SINGKAT[m.month - 1]
+                    + (f"\n{m.year}" if i == 0 or m.month == 1 or len(grid) > 12 else "")
+                )
+                if i % step == 0 or m.month == 1
+                else ""
+                for i, m in enumerate(grid)
+            ]
+            ax.set_xticks(ticks, labels=labels)
+            pad = pd.Timedelta(days=12)
+            ax.set_xlim(ticks[0] - pad, ticks[-1] + pad)
         ax.set_xlabel(x_label)
         ax.set_ylabel(y_label)
         ax.grid(axis="x", visible=False)
         lo, hi = ax.get_ylim()
+        data_min = float(frame[y].min()) if len(frame) else 0.0
+        lo = 0.0 if data_min >= 0 else lo  # a count or share starts at 0, not below it
         if percent:
-            ax.set_ylim(min(0, lo), max(100.0, hi))
+            lo, hi = min(0, lo), max(100.0, hi)
         else:
-            ax.set_ylim(min(0, lo), hi * 1.05 if hi > 0 else 1)
+            lo, hi = min(0, lo), (hi * 1.05 if hi > 0 else 1)
+        # tick labels need only the decimals their spacing asks for (values keep `decimals`)
+        all_zero = not len(frame) or bool((frame[y].abs() == 0).all())
+        value_axis(
+            ax.yaxis, decimals=0, percent=percent, integer=integer, lo=lo, hi=hi, all_zero=all_zero
+        )
         if reference is not None:
             ax.axhline(
                 reference, color=REFERENCE, linestyle="--", linewidth=1.3, label=reference_label
@@ -464,17 +649,34 @@ def line_chart(
         return _finish(fig, ax, title=title, source=source, notes=notes)
 
 
-def draw_lines(ax, frame: pd.DataFrame, *, x: str, y: str, hue: str | None) -> None:
+def draw_lines(
+    ax,
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str | None,
+    grid: pd.Index | None = None,
+    fill: float | None = None,
+) -> None:
     """Mean ``y`` per ``x`` (per hue level), sorted by ``x``, with round markers: seaborn's
-    ``lineplot(marker="o", errorbar=None)`` drawn with matplotlib directly."""
+    ``lineplot(marker="o", errorbar=None)`` drawn with matplotlib directly. With ``grid`` (every
+    x the axis shows) an x without a row is ``fill``, or NaN when ``fill`` is None: the line
+    breaks there instead of joining."""
     style = {"marker": "o", "markeredgewidth": 0.75, "markeredgecolor": "w"}
+
+    def series(rows: pd.DataFrame) -> pd.Series:
+        line = rows.groupby(x)[y].mean().sort_index()
+        if grid is None:
+            return line
+        return line.reindex(grid) if fill is None else line.reindex(grid, fill_value=fill)
+
     if hue is None:
-        line = frame.groupby(x)[y].mean().sort_index()
+        line = series(frame)
         ax.plot(line.index, line.to_numpy(dtype=float), color=ACCENT, **style)
         return
     for i, level in enumerate(_levels(frame[hue])):
-        rows = frame.loc[frame[hue].astype("str") == level]
-        line = rows.groupby(x)[y].mean().sort_index()
+        line = series(frame.loc[frame[hue].astype("str") == level])
         color = COLORBLIND[i % len(COLORBLIND)]
         ax.plot(line.index, line.to_numpy(dtype=float), color=color, label=level, **style)
 

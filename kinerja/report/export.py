@@ -5,10 +5,14 @@ Forum rooms often have no internet, so every file written here opens offline:
 * nbconvert's default HTML loads require.js, MathJax, mermaid and the widget manager from public
   CDNs; the ``kinerja_html`` template (``kinerja/templates/``) empties those blocks and keeps the
   lab CSS inlined.
-* nbconvert's slides load reveal.js from a CDN. reveal.js is not on PyPI (Voila ships only a
-  webpack bundle of its own), so reveal.js 5.2.1 ``dist/reveal.js``, ``reveal.css`` and the
-  ``white`` theme (MIT licence) are vendored in ``kinerja/templates/revealjs/`` and inlined by the
-  ``kinerja_slides`` template.
+* nbconvert's slides load reveal.js from a CDN and turn a report into a few tall pages that
+  scroll. The deck is built here instead: :mod:`kinerja.report.deck` cuts the report into
+  slides (title slide, one message per slide) and the ``kinerja_slides/deck.html.j2`` template
+  renders a 16:9 (1280×720) reveal.js deck whose script splits long tables and lists over
+  several slides and scales charts, so that no slide scrolls. reveal.js is not on PyPI (Voila
+  ships only a webpack bundle of its own), so reveal.js 5.2.1 ``dist/reveal.js``,
+  ``reveal.css`` and the ``white`` theme (MIT licence) are vendored in
+  ``kinerja/report/templates/revealjs/`` and inlined.
 * Images are already embedded as base64 in notebook outputs; nothing is linked.
 * As a last safety net :func:`strip_remote_refs` removes any remaining remote ``<script src>``,
   ``<link href>`` or CSS ``@import``, and :func:`remote_references` lists them for tests.
@@ -107,55 +111,6 @@ class _DropCodeTraces(Preprocessor):
         return cell, resources
 
 
-_SECTION_START = re.compile(r"<h[12][\s>]", re.IGNORECASE)
-
-
-def _starts_section(output: Any) -> bool:
-    html_text = output.get("data", {}).get("text/html", "") if "data" in output else ""
-    if isinstance(html_text, list):
-        html_text = "".join(html_text)
-    return bool(_SECTION_START.search(html_text[:2000]))
-
-
-def _auto_slides(nb: Any) -> None:
-    """Give a notebook without slideshow metadata one slide per section.
-
-    A section starts at a markdown cell beginning with a ``#``/``##`` heading, or at a code-cell
-    output whose HTML contains an ``<h1>``/``<h2>`` (report builders display one output per
-    section); such a code cell is split into one cell per section. Notebooks that carry their own
-    ``slideshow`` metadata are left as they are.
-    """
-    if any(c.get("metadata", {}).get("slideshow") for c in nb.cells):
-        return
-    cells: list[Any] = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            starts = cell.source.lstrip().startswith(("# ", "## "))
-            cells.append((cell, starts))
-            continue
-        if cell.cell_type != "code" or not cell.get("outputs"):
-            cells.append((cell, False))
-            continue
-        groups: list[list[Any]] = [[]]
-        for out in cell.outputs:
-            if _starts_section(out) and groups[-1]:
-                groups.append([])
-            groups[-1].append(out)
-        for i, group in enumerate(groups):
-            part = nbformat.from_dict(dict(cell, outputs=[]))
-            part.outputs = group
-            if i and "id" in cell:
-                part["id"] = f"{cell['id']}-{i}"[:64]
-            cells.append((part, i > 0 or _starts_section(group[0])))
-    first = True
-    for cell, starts in cells:
-        if first and cell.cell_type != "raw":
-            starts, first = True, False
-        if starts:
-            cell.setdefault("metadata", {})["slideshow"] = {"slide_type": "slide"}
-    nb.cells = [cell for cell, _ in cells]
-
-
 @cache
 def _reveal_assets() -> dict[str, str]:
     folder = TEMPLATES_DIR / "revealjs"
@@ -170,12 +125,12 @@ def _reveal_assets() -> dict[str, str]:
 
 
 def _exporter(kind: str) -> Any:
-    from nbconvert import HTMLExporter, SlidesExporter
+    from nbconvert import HTMLExporter
 
-    cls = HTMLExporter if kind == "html" else SlidesExporter
-    template = "kinerja_html" if kind == "html" else "kinerja_slides"
-    exporter = cls(
-        template_name=template,
+    if kind != "html":
+        raise ValueError(f"unknown exporter {kind!r}")
+    exporter = HTMLExporter(
+        template_name="kinerja_html",
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True,
         exclude_input_prompt=True,
@@ -223,20 +178,36 @@ def export_html(nb: Any, *, title: str | None = None) -> str:
     return strip_remote_refs(body)
 
 
-def export_slides(nb: Any, *, title: str | None = None) -> str:
-    """Render an executed notebook as an offline reveal.js slide deck (one HTML file).
+@cache
+def _deck_template() -> Any:
+    import jinja2
 
-    Cells' ``slideshow`` metadata decide the slides; a notebook without any gets one slide per
-    section (see :func:`_auto_slides`: a ``#``/``##`` markdown heading or an output with an
-    ``<h1>``/``<h2>``).
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "kinerja_slides")),
+        autoescape=False,  # the blocks are the report's HTML; the title is escaped in the template
+        keep_trailing_newline=True,
+    )
+    return env.get_template("deck.html.j2")
+
+
+def export_slides(nb: Any, *, title: str | None = None) -> str:
+    """Render an executed notebook as an offline 16:9 reveal.js deck (one HTML file).
+
+    The slides come from :func:`kinerja.report.deck.build_slides`: a title slide (report, OPD
+    or city, period, date in Indonesian), then one message per slide (the "Temuan Utama"
+    list, each table, each chart with its sentence, each sub-section such as the training
+    impact). In the browser, slides that do not fit 1280×720 are split (tables and lists
+    continue on the next slide) or their chart is scaled, before reveal.js starts.
     """
+    from kinerja.report.deck import build_slides, render_sections
+
     node = _as_node(nb)
-    if title:
-        node.metadata["title"] = title
-    _auto_slides(node)
-    resources = {"kinerja_reveal": _reveal_assets()}
-    body, _ = _cached_exporter("slides").from_notebook_node(node, resources=resources)
-    return strip_remote_refs(body)
+    title = title or node.metadata.get("title") or "Laporan"
+    slides = build_slides(node, title=title)
+    doc = _deck_template().render(
+        title=title, reveal=_reveal_assets(), sections=render_sections(slides)
+    )
+    return strip_remote_refs(doc)
 
 
 @cache
@@ -248,7 +219,6 @@ def _static_assets() -> tuple[str, ...]:
     names = (
         "lab/static/index.css",
         "lab/static/theme-light.css",
-        "reveal/static/custom_reveal.css",
     )
     for base in jupyter_core.paths.jupyter_path("nbconvert", "templates"):
         for name in names:

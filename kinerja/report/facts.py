@@ -24,17 +24,30 @@ from kinerja.metrics.registry import (
     svc_rows,
 )
 from kinerja.metrics.store import ReportData
+from kinerja.protect import SKP_GOOD, SKP_LOW
 from kinerja.report.blocks import Audience, bullets, heading, note, signed
-from kinerja.report.formatting import fmt_date, fmt_int, fmt_number, fmt_percent
+from kinerja.report.formatting import fmt_count, fmt_date, fmt_int, fmt_number, fmt_percent
 
 __all__ = ["temuan_kota", "temuan_utama"]
 
 _FACTS: list[Callable[[ReportData, str, Periode, Audience], list[str]]] = []
 
 
+class Fact(str):
+    """A sentence that carries the ledger of the protected numbers it quotes (may be ``None``)."""
+
+    ledger: Any
+
+    def __new__(cls, text: str, ledger: Any = None) -> Fact:
+        obj = super().__new__(cls, text)
+        obj.ledger = ledger
+        return obj
+
+
 #: reading order of the "Temuan utama" sentences
 _FACT_ORDER = (
     "_fact_ikm",
+    "_fact_ikm_sampel",
     "_fact_service",
     "_fact_complaints",
     "_fact_skp",
@@ -134,11 +147,21 @@ def _fact_complaints(data: ReportData, kode: str, per: Periode, audience: Audien
     from kinerja.metrics.complaints import complaint_summary
 
     n = len(times)
-    text = f"{fmt_int(n)} pengaduan masyarakat masuk pada {per.label}"
+    text = f"{fmt_count(n, 'pengaduan', start=True)} masyarakat masuk pada {per.label}"
     top = times["kategori"].astype("str").value_counts()
     text += f"; terbanyak kategori {top.index[0]} ({fmt_int(top.iloc[0])})"
     total = complaint_summary(times.assign(_s="x"), by=("_s",)).iloc[0]
-    if n >= data.k_responden and pd.notna(total["persen_ditanggapi_tepat_waktu"]):
+    total_hidden = False
+    if audience == "forum":  # the table's total row may be hidden to protect a category
+        from kinerja.protect import protect_complaints
+
+        summ = complaint_summary(times, by=("kategori",))
+        total_hidden = protect_complaints(summ, k=data.k_responden, by="_")[1].get("", False)
+    if (
+        n >= data.k_responden
+        and not total_hidden
+        and pd.notna(total["persen_ditanggapi_tepat_waktu"])
+    ):
         text += (
             f"; {fmt_percent(total['persen_ditanggapi_tepat_waktu'], 1)} ditanggapi dalam "
             f"{deadlines(data).tanggapan} hari kerja"
@@ -159,19 +182,45 @@ def _fact_skp(data: ReportData, kode: str, per: Periode, audience: Audience) -> 
         return [
             f"Distribusi predikat SKP tidak dilaporkan: kurang dari {data.k_pegawai} pegawai dinilai."
         ]
-    good = d.loc[d["predikat"].astype("str").isin(["Sangat Baik", "Baik"]), "jumlah"].sum()
-    low = d.loc[
-        d["predikat"].astype("str").isin(["Kurang/Misconduct", "Sangat Kurang"]), "jumlah"
-    ].sum()
-    text = (
-        f"{fmt_percent(good / n * 100, 1)} dari {fmt_int(n)} pegawai yang dinilai "
-        f"({Periode.parse(used).label}) berpredikat Baik atau Sangat Baik"
-    )
-    if low >= data.k_pegawai or audience == "internal":
-        text += (
-            f"; {fmt_percent(low / n * 100, 1)} berpredikat Kurang/Misconduct atau Sangat Kurang"
+    good = d.loc[d["predikat"].astype("str").isin(SKP_GOOD), "jumlah"].sum() / n * 100
+    low = d.loc[d["predikat"].astype("str").isin(SKP_LOW), "jumlah"].sum()
+    low_share: float | None = low / n * 100 if low >= data.k_pegawai else None
+    ledger = None
+    if audience == "forum":
+        # quote only shares the protected table allows (they must not separate hidden cells)
+        from kinerja.protect import Ledger, cell_key, protected_skp, safe_share
+
+        prot = protected_skp(d, k=data.k_pegawai)
+        good = safe_share(prot, SKP_GOOD)
+        low_share = safe_share(prot, SKP_LOW) if low >= data.k_pegawai else None
+        line = str(prot["periode"].iloc[0]) if "periode" in prot.columns else str(used)
+        ledger = Ledger()
+        src = f"opd/{kode}: Temuan Utama"
+        tkey = ledger.count(cell_key("skp", kode, line, "Jumlah"), n, source=src)
+        for share, cats in ((good, SKP_GOOD), (low_share, SKP_LOW)):
+            if share is not None:
+                keys = [
+                    ledger.count(cell_key("skp", kode, line, c), None, source=src)
+                    for c in prot["predikat"].astype("str")
+                    if c in cats
+                ]
+                ledger.share(keys, [tkey], round(share, 1), decimals=1, source=src)
+    elif audience == "internal":
+        low_share = low / n * 100
+    label = Periode.parse(used).label
+    if good is None:
+        text = (
+            f"Dari {fmt_int(n)} pegawai yang dinilai ({label}), persentase berpredikat Baik atau "
+            "Sangat Baik tidak disebutkan karena ada kelompok kecil yang disembunyikan"
         )
-    return [text + "."]
+    else:
+        text = (
+            f"{fmt_percent(good, 1)} dari {fmt_int(n)} pegawai yang dinilai "
+            f"({label}) berpredikat Baik atau Sangat Baik"
+        )
+    if low_share is not None:
+        text += f"; {fmt_percent(low_share, 1)} berpredikat Kurang/Misconduct atau Sangat Kurang"
+    return [Fact(text + ".", ledger)]
 
 
 @_fact
@@ -200,6 +249,18 @@ def _fact_jp(data: ReportData, kode: str, per: Periode, audience: Audience) -> l
     if int(r["n_pegawai"]) < data.k_pegawai and audience == "forum":
         return []
     target = fmt_number(float(data.params.get("target_jp", 20)), 0)
+    if audience == "forum":  # the share follows the protected JP bands of the report
+        from kinerja.metrics.registry import jp_bands
+        from kinerja.protect import jp_target_hidden, protected_jp_bands
+
+        jp = opd_rows(data.metric("jp", per), kode)
+        bands = jp_bands(jp, float(data.params.get("target_jp", 20))).assign(kode_opd=kode)
+        if jp_target_hidden(protected_jp_bands(bands, k=data.k_pegawai)):
+            return [
+                f"Median JP pengembangan kompetensi pegawai pada tahun {per.year}: "
+                f"{fmt_number(r['median_jp'], 1)} JP (persentase yang memenuhi {target} JP "
+                "disembunyikan karena ada kelompok kecil)."
+            ]
     return [
         f"{fmt_percent(r['persen_memenuhi_20jp'], 1)} pegawai telah memenuhi {target} JP "
         f"pengembangan kompetensi pada tahun {per.year} (median {fmt_number(r['median_jp'], 1)} JP)."
@@ -239,10 +300,11 @@ def _fact_followup(data: ReportData, kode: str, per: Periode, audience: Audience
     r = st.iloc[0]
     if int(r["n_terlambat"]) == 0:
         return [
-            f"Semua {fmt_int(r['n_total'])} butir tindak lanjut forum sudah selesai atau belum lewat tenggat."
+            f"Tidak ada butir tindak lanjut forum yang belum selesai dan lewat tenggat "
+            f"({fmt_count(r['n_total'], 'butir')} tercatat)."
         ]
     return [
-        f"{fmt_int(r['n_terlambat'])} dari {fmt_int(r['n_total'])} butir tindak lanjut forum "
+        f"{fmt_count(r['n_terlambat'], 'dari', start=True)} {fmt_int(r['n_total'])} butir tindak lanjut forum "
         f"evaluasi belum selesai dan sudah lewat tenggat (per {fmt_date(data.today)})."
     ]
 
@@ -275,7 +337,13 @@ def temuan_utama(
         out.append(heading("Temuan Utama", heading_level))
     if not facts:
         return [*out, note("Belum ada data yang cukup untuk menyusun temuan utama.")]
-    out.append(bullets(facts))
+    block = bullets(facts)
+    ledgers = [f.ledger for f in facts if getattr(f, "ledger", None) is not None]
+    if ledgers:
+        from kinerja.protect import Ledger
+
+        block.ledger = Ledger.combine(ledgers)
+    out.append(block)
     return out
 
 

@@ -5,7 +5,7 @@ names (``28 November 2026``). Formatting goes through :mod:`babel` with the ``id
 
 Conventions
 -----------
-- Rounding for display is **half-up** (``0,125 -> 0,13``), the same rule as the metrics
+- Rounding for display is half away from zero ("half-up", ``0,125 -> 0,13``), the same rule as the metrics
   (:mod:`kinerja.metrics.survey`), so a displayed IKM always equals the computed one. The value is taken
   through its shortest decimal representation first, so a float such as ``88.305`` (stored as
   ``88.30499999...``) shows ``88,31`` as written.
@@ -40,6 +40,7 @@ __all__ = [
     "LABELS",
     "LOCALE",
     "MISSING",
+    "fmt_count",
     "fmt_date",
     "fmt_int",
     "fmt_month",
@@ -76,6 +77,18 @@ def fmt_month(d: Any) -> str:
     if is_missing(d):
         return MISSING
     return format_date(_to_date(d), "MMMM y", locale=LOCALE)
+
+
+def fmt_count(n: Any, noun: str, *, start: bool = False) -> str:
+    """A count with its noun, as a sentence says it: ``"satu layanan"``, ``"12 OPD"``.
+
+    One is spelled out (``"satu layanan"``, never ``"1 layanan"``), capitalised at the ``start``
+    of a sentence (``"Satu layanan ..."``); other counts are written in digits, id-ID.
+    """
+    k = int(n)
+    if k == 1:
+        return f"{'Satu' if start else 'satu'} {noun}"
+    return f"{fmt_int(k)} {noun}"
 
 
 #: Indonesian display labels for the column keys kinerja produces.

@@ -55,16 +55,45 @@ def show(
     data = get_report_data(cache_dir=cache_dir, data_dir=data_dir, params_dir=params_dir)
     kwargs, info = spec.prepare(data, params)
     items = spec.assemble(data, **kwargs)
+    if name in ("laporan_opd", "ringkasan_kota"):
+        items = _with_period_notices(items, data, kwargs.get("periode"))
     return _display(items, {"notebook": name, **info})
+
+
+def _with_period_notices(items: Sequence[Any], data: Any, periode: Any) -> list[Any]:
+    """Say under the title which streams have no rows in the report's period, naming the
+    periods that have them (:func:`kinerja.data.periods.period_notices`, from the stored
+    ``periode_data`` metric, so the large tables are not read again)."""
+    from kinerja.data.periods import period_notices
+    from kinerja.report.blocks import warning_box
+
+    if periode is None:
+        return list(items)
+    notices = period_notices(data.metric("periode_data", None), periode)
+    if not notices:
+        return list(items)
+    at = next(
+        (i + 1 for i, it in enumerate(items) if 'class="kinerja-judul"' in getattr(it, "html", "")),
+        0,
+    )
+    return [*items[:at], *(warning_box(n) for n in notices), *items[at:]]
 
 
 def _display(items: Sequence[Any], info: dict[str, Any], *, summary: bool = True) -> int:
     from IPython.display import display
 
     total = 0
+    ledgers = []
     for item in items:
         display(item)
         total += int(getattr(item, "suppressed", 0) or 0)
+        if getattr(item, "ledger", None) is not None:
+            ledgers.append(item.ledger)
     if summary:
-        display(summary_bundle({**info, "suppressed_cells": total}), raw=True)
+        extra = {}
+        if ledgers:  # published facts of protected cells, read by `kinerja audit`
+            from kinerja.protect import Ledger
+
+            extra["ledger"] = Ledger.combine(ledgers).to_dict()
+        display(summary_bundle({**info, "suppressed_cells": total, **extra}), raw=True)
     return total

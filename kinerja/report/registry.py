@@ -40,6 +40,7 @@ from kinerja.report.blocks import (
 )
 from kinerja.report.facts import temuan_utama
 from kinerja.report.formatting import fmt_date
+from kinerja.report.monitoring.section import section_pantau, sections_pantau
 from kinerja.report.sections.hambatan import (
     default_service,
     section_hambatan_alur,
@@ -179,6 +180,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ("kode_opd",),
         ("register_tindak_lanjut",),
     ),
+    SectionSpec("pantau", "Pemantauan bulanan", section_pantau, _OPD, ("pantau_bulanan",)),
 )
 
 
@@ -208,7 +210,7 @@ def _assumption_notes(ids: Sequence[str]) -> Block:
     items = []
     for i in ids:
         a = get_assumption(i)
-        items.append(f"{a.text} [{a.id}; {a.confidence}; {a.reference}]")
+        items.append(f"{a.text} (Dasar: {a.reference}; keyakinan: {a.confidence}; kode {a.id}.)")
     return bullets(items, title="Asumsi yang dipakai (rincian di register asumsi)")
 
 
@@ -421,6 +423,14 @@ NOTEBOOKS: dict[str, NotebookSpec] = {
             sections_register,
             _prepare_register,
             audience="internal",
+        ),
+        NotebookSpec(
+            "pantau_bulanan",
+            "Pemantauan bulanan (sinyal dini)",
+            _OPD,
+            sections_pantau,
+            _prepare_opd,
+            form=True,
         ),
     )
 }

@@ -25,7 +25,6 @@ in ``catatan`` and on the ``Keterangan`` sheet).
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 from collections.abc import Mapping
@@ -35,7 +34,6 @@ from typing import Any
 import pandas as pd
 
 from kinerja.domain.period import Periode
-from kinerja.report.formatting import LABELS
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "ikm": ("kode_opd", "n_responden", "ikm", "mutu", "kinerja_unit"),
@@ -117,7 +115,7 @@ def rekap_tables(
         ``attrs["suppressed_cells"]``. A stream whose table is absent is left out (and
         :func:`missing_streams` says which).
     """
-    from kinerja.protect import forum_safe, suppress_distribution
+    from kinerja.protect import forum_safe
 
     per = data.periode(periode)  # None: the periode of parameters/default.yaml, as the batch
     k_peg, k_resp = data.k_pegawai, data.k_responden
@@ -139,9 +137,9 @@ def rekap_tables(
 
     if data.has("penilaian_skp"):
         dist, _used = data.metric("skp", per)
-        skp = suppress_distribution(
-            dist, group_cols=("kode_opd", "periode"), k=k_peg, value_cols=("persen",), mark=None
-        )
+        from kinerja.protect import protected_skp  # the reports' protected table
+
+        skp = protected_skp(dist, k=k_peg, mark=None)
         out["skp"] = _front(skp, "skp", ["persen"])
         out["skp"].attrs["suppressed_cells"] = int(skp.attrs.get("suppressed_cells", 0))
 
@@ -155,13 +153,40 @@ def rekap_tables(
         from kinerja.metrics.complaints import complaint_summary
 
         summ = complaint_summary(data.metric("complaint_times", per))
+        # the same statistics hidden as in the reports (fewer than k complaints, complementary)
+        from kinerja.protect import COMPLAINT_STATS, protect_complaints
+
+        hide, _totals = protect_complaints(summ.reset_index(drop=True), k=k_resp)
+        summ = summ.reset_index(drop=True)
+        for col in [c for c in COMPLAINT_STATS if c in summ.columns]:
+            summ[col] = pd.to_numeric(summ[col], errors="coerce").astype("Float64").mask(hide)
+        summ["catatan"] = _note_column(summ).where(
+            ~hide, SUPPRESSED_NOTE.format(k=k_resp, unit="pengaduan")
+        )
         out["pengaduan"] = _front(
             summ, "pengaduan", ["median_hari_tanggapan", "persen_selesai_tepat_waktu"]
         )
-        out["pengaduan"].attrs["suppressed_cells"] = 0
+        out["pengaduan"].attrs["suppressed_cells"] = int(hide.sum())
 
     if data.has("pelatihan"):
         comp = data.metric("jp_compliance", Periode(per.year, "tahun"))
+        # "pegawai ≥ 20 JP" hidden where the report's protected JP bands hide it
+        from kinerja.protect import jp_target_hidden_by_opd
+
+        hidden_jp = jp_target_hidden_by_opd(
+            data.metric("jp", Periode(per.year, "tahun")),
+            target=float(data.params.get("target_jp", 20)),
+            k=k_peg,
+        )
+        hide = comp["kode_opd"].astype("str").map(hidden_jp).fillna(False).to_numpy(dtype=bool) & (
+            pd.to_numeric(comp["n_pegawai"]).to_numpy() >= k_peg
+        )
+        comp = comp.assign(
+            n_memenuhi=pd.to_numeric(comp["n_memenuhi"]).astype("Float64").mask(hide),
+            persen_memenuhi_20jp=pd.to_numeric(comp["persen_memenuhi_20jp"])
+            .astype("Float64")
+            .mask(hide),
+        )
         comp, n = _suppress_rows(
             comp,
             count_col="n_pegawai",
@@ -170,7 +195,7 @@ def rekap_tables(
             unit="pegawai",
         )
         out["pelatihan"] = _front(comp, "pelatihan", ["n_memenuhi", "median_jp"])
-        out["pelatihan"].attrs["suppressed_cells"] = n
+        out["pelatihan"].attrs["suppressed_cells"] = n + int(hide.sum())
 
     if data.has("tindak_lanjut"):
         fu = data.metric("followup", per)
@@ -179,11 +204,14 @@ def rekap_tables(
         )
         out["tindak_lanjut"].attrs["suppressed_cells"] = 0
 
+    opd = data.opd
+    names = dict(zip(opd["kode_opd"].astype("str"), opd["nama_opd"].astype("str"), strict=True))
     for name, df in out.items():
         n = df.attrs.get("suppressed_cells", 0)
         out[name] = forum_safe(df)
         out[name].attrs["suppressed_cells"] = n
         out[name].attrs["periode"] = str(per)
+        out[name].attrs["nama_opd"] = names  # the workbook writes the name beside the code
     return out
 
 
@@ -192,35 +220,13 @@ def missing_streams(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     return [name for name in TABLE_COLUMNS if name not in tables]
 
 
-def _notes_sheet(tables: Mapping[str, pd.DataFrame], periode: str) -> pd.DataFrame:
-    rows = []
-    for name, df in tables.items():
-        rows.append(
-            {
-                "tabel": name,
-                "judul": TABLE_TITLES.get(name, name),
-                "periode": periode,
-                "baris": len(df),
-                "sel_disembunyikan": int(df.attrs.get("suppressed_cells", 0)),
-                "kolom": "; ".join(f"{c} = {LABELS.get(c, c)}" for c in df.columns),
-            }
-        )
-    for name in missing_streams(tables):
-        rows.append(
-            {
-                "tabel": name,
-                "judul": TABLE_TITLES[name],
-                "periode": periode,
-                "baris": 0,
-                "sel_disembunyikan": 0,
-                "kolom": "tabel sumber tidak ada di folder data",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def rekap_bytes(tables: Mapping[str, pd.DataFrame], suffix: str) -> bytes:
-    """Serialise the rekap as ``.xlsx`` (one sheet per table + ``Keterangan``) or ``.json``."""
+    """Serialise the rekap as ``.xlsx`` (one sheet per table + ``Keterangan``) or ``.json``.
+
+    The JSON keeps the column keys (for programs); the workbook is laid out for people by
+    :func:`kinerja.report.rekap_xlsx.rekap_xlsx_bytes` (read back with
+    :func:`kinerja.report.rekap_xlsx.read_rekap_xlsx`).
+    """
     periode = next((df.attrs.get("periode", "") for df in tables.values()), "")
     if suffix == ".json":
         payload = {
@@ -229,15 +235,11 @@ def rekap_bytes(tables: Mapping[str, pd.DataFrame], suffix: str) -> bytes:
         }
         return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
     if suffix == ".xlsx":
-        buf = io.BytesIO()
-        with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-            for name, df in tables.items():
-                df.to_excel(xl, sheet_name=name, index=False)
-                # Indonesian labels as cell comments would be lost by many viewers: put them
-                # in the notes sheet instead, and freeze the header row.
-                xl.sheets[name].freeze_panes = "A2"
-            _notes_sheet(tables, periode).to_excel(xl, sheet_name="Keterangan", index=False)
-        return buf.getvalue()
+        # for people: Indonesian headers and sheet names, number formats, a Keterangan sheet,
+        # never a formula (kinerja.report.rekap_xlsx)
+        from kinerja.report.rekap_xlsx import rekap_xlsx_bytes
+
+        return rekap_xlsx_bytes(tables, periode, titles=TABLE_TITLES)
     raise ValueError(f"Format rekap tidak dikenal: {suffix!r} (pakai .xlsx, .json, atau folder)")
 
 
@@ -257,7 +259,7 @@ def write_rekap(
     list of Path
         The files written.
     """
-    from kinerja.protect import PersonalDataGate, gated_write
+    from kinerja.protect import PersonalDataGate, gated_write, neutralise_frame
 
     gate = PersonalDataGate.from_pegawai(pegawai) if pegawai is not None else PersonalDataGate()
     path = Path(path)
@@ -266,7 +268,8 @@ def write_rekap(
     path.mkdir(parents=True, exist_ok=True)
     written = []
     for name, df in tables.items():
-        data = df.to_csv(index=False).encode("utf-8-sig")
+        # OWASP CSV rule; CRLF rows so that a CR inside a cell is quoted, never a new row
+        data = neutralise_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
         written.append(gated_write(path / f"{name}.csv", data, gate, audience="forum", root=path))
     return written
 
@@ -282,14 +285,26 @@ def cli_rekap(args: argparse.Namespace) -> int:
         per = Periode.parse(args.periode) if args.periode else None
         # every parameter file (per-OPD weekmask, populasi, ...) resolved once, as in the batch
         settings = load_settings(args.params, periode=args.periode or None)
-        ds = load(args.folder)
+        ds = load(args.folder, params_dir=settings.params_dir)  # a folder or a database URL
     except (DataFolderError, ParameterError, ValueError) as exc:
         print(f"Galat: {exc}", file=sys.stderr)
         return 2
-    data = ReportData(ds, settings=settings, source=str(args.folder))
-    tables = rekap_tables(data, periode=per)
+    from kinerja.data.periods import EmptyPeriodError, resolve_periode
+
+    try:  # periode: auto -> chosen from the data; a period without any row stops here
+        choice = resolve_periode(ds.tables, per or settings.periode)
+    except EmptyPeriodError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(choice.line)
+    for notice in choice.notices:
+        print(f"  Catatan: {notice}")
+    data = ReportData(ds, settings=settings.resolve_auto(choice.periode), source=ds.folder or "")
+    tables = rekap_tables(data, periode=choice.periode)
     try:
-        files = write_rekap(tables, args.out, pegawai=ds.get("pegawai"))
+        from kinerja.protect import people_frame  # quarantined employees are gated too
+
+        files = write_rekap(tables, args.out, pegawai=people_frame(ds))
     except PersonalDataLeak as exc:
         print(f"Rekap tidak ditulis: {exc}", file=sys.stderr)
         return 1

@@ -13,9 +13,13 @@ Steps (:func:`run_batch`, one named function each)
 4. ``_execute``: run ``notebooks/laporan_opd.ipynb`` per OPD and ``notebooks/ringkasan_kota.ipynb``
    once with Papermill in worker processes (:mod:`kinerja.run.executors`; ``spawn``, each applies
    :mod:`kinerja.compat` first), with a finite per-cell timeout, a progress bar on stderr and one
-   line per report (:mod:`kinerja.run.console`). Per report (:func:`kinerja.run.tasks.run_one`):
-   the executed ``.ipynb`` (kept with the failing cell visible when it fails), an offline
-   code-free HTML page and an offline reveal.js deck, each through the personal-data gate.
+   line per report (:mod:`kinerja.run.console`). Per report (:func:`kinerja.run.tasks.execute_one`):
+   the executed ``.ipynb``, an offline code-free HTML page and an offline reveal.js deck, each
+   through the personal-data gate, written to a staging folder; this process adds the A4 PDF
+   (:mod:`kinerja.report.pdf`, one headless Chromium for the whole batch) and then moves the
+   set into place together (:func:`kinerja.run.tasks.commit_staged`). A report that fails
+   keeps the previous good set (the manifest and index say so) and its failing notebook as
+   ``<kode>.gagal.ipynb``.
 5. ``index.html`` (offline, Indonesian; :mod:`kinerja.run.index`) and ``manifest.json``
    (:mod:`kinerja.run.manifest`: parameters, SHA-256 of every input file, package versions,
    timings, status, errors, suppressed-cell counts), rewritten after every finished report so
@@ -25,14 +29,17 @@ Steps (:func:`run_batch`, one named function each)
 Output folder::
 
     <out>/index.html  manifest.json  rekap.xlsx
-    <out>/opd/<kode_opd>.ipynb | .html | .slides.html
-    <out>/kota/ringkasan_kota.ipynb | .html | .slides.html
+    <out>/opd/<kode_opd>.ipynb | .html | .slides.html | .pdf   (.gagal.ipynb when it failed)
+    <out>/kota/ringkasan_kota.ipynb | .html | .slides.html | .pdf
     <out>/_cache/<key>/...   <out>/_log/worker-<pid>.log
 
 Failures are isolated: a failing, timed-out or killed notebook fails that report only; the batch
-ends with a summary and a non-zero exit code. Every write is atomic (temporary file, then
-``os.replace``) and every output path is checked to lie inside ``<out>``. Ctrl-C stops the
-workers, keeps the reports already finished and marks the others ``tidak selesai`` in the manifest.
+ends with a summary and a non-zero exit code (also when the rekap was blocked: the stale
+``rekap.xlsx`` is then removed). Every write is atomic (temporary file, then ``os.replace``),
+every output path is checked to lie inside ``<out>``, and a disk that fills up leaves the
+previous good files in place. Ctrl-C stops scheduling and the workers; no report is moved into
+place after it (the reports already finished stay, the others keep their previous files and
+are marked ``tidak selesai`` in the manifest); exit code 130.
 
 The executor is swappable: local processes (default) or a Dask distributed cluster
 (``--scheduler ADDRESS``; optional extra ``kinerja[dask]``; the workers must see the same file
@@ -44,6 +51,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -54,6 +62,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kinerja.data.database import is_database_url, redact
+from kinerja.data.errors import DatabaseError
 from kinerja.data.io import file_sha256
 from kinerja.domain import params as P
 from kinerja.domain.resources import ResourceError, notebook_path
@@ -71,15 +81,17 @@ from kinerja.run.common import (
     os_message,
 )
 from kinerja.run.console import make_bar, make_echo, print_summary
-from kinerja.run.executors import DaskBackend, LocalBackend, catch_sigint
+from kinerja.run.executors import DaskBackend, LocalBackend, catch_sigint, deferred_sigint
 from kinerja.run.manifest import (
     ManifestWriter,
     input_hashes,
     package_versions,
+    read_previous,
     read_previous_files,
 )
 from kinerja.run.plan import plan_tasks
-from kinerja.run.tasks import NotebookTask, personal_data_gate
+from kinerja.run.printing import PdfStep
+from kinerja.run.tasks import STAGING_DIR, NotebookTask, commit_staged, personal_data_gate
 
 #: Notebooks used when ``run_batch`` gets none; ``None``: the project folder's
 #: ``notebooks/<name>.ipynb``, else the copy shipped with the package
@@ -131,6 +143,7 @@ def _check_writable(out: Path) -> None:
 
 
 def _clean_temp(out: Path) -> None:
+    shutil.rmtree(out / STAGING_DIR, ignore_errors=True)
     for sub in ("opd", "kota"):
         for tmp in (out / sub).glob(".*.tmp*"):
             with contextlib.suppress(OSError):
@@ -152,6 +165,7 @@ def run_batch(
     city_notebook: str | os.PathLike[str] | None = None,
     include_city: bool = True,
     rekap: bool = True,
+    pdf: bool = True,
     progress: bool = True,
     echo: bool = True,
 ) -> BatchResult:
@@ -180,6 +194,9 @@ def run_batch(
         Notebooks to run (default ``notebooks/laporan_opd.ipynb``, ``notebooks/ringkasan_kota.ipynb``).
     include_city, rekap : bool
         Run the city overview; write ``rekap.xlsx`` when :mod:`kinerja.report.rekap` exists.
+    pdf : bool
+        Print an A4 PDF of every HTML report (headless Chromium; when it is missing the batch
+        says so and records that no PDF was produced).
     progress, echo : bool
         Show the tqdm progress bar (stderr) and one line per report (stdout).
 
@@ -207,7 +224,7 @@ def run_batch(
         city_notebook=city_notebook,
         include_city=include_city,
     )
-    cache, metrics = _prepare_data(setup)
+    setup, cache, metrics = _prepare_data(setup, echo=echo)
     names, selection = _select_opds(setup, cache)
     tasks, results = plan_tasks(
         selection,
@@ -223,6 +240,7 @@ def run_batch(
     manifest_path = inside(out, out / "manifest.json")
     index_path = inside(out, out / "index.html")
     previous_files = read_previous_files(manifest_path)
+    previous = read_previous(manifest_path)
     log_dir = inside(out, out / "_log")
     log_dir.mkdir(exist_ok=True)
     _clean_temp(out)
@@ -231,8 +249,13 @@ def run_batch(
         index_path,
         _base_manifest(setup, cache, metrics, selection, scheduler),
         names,
+        _opd_kinds(cache),
     )
-    state: dict[str, Any] = {"status": "berjalan", "rekap": {"status": "belum"}}
+    state: dict[str, Any] = {
+        "status": "berjalan",
+        "rekap": {"status": "belum"},
+        "pdf": {"status": "belum" if pdf else "tidak diminta"},
+    }
     scrub = _error_scrubber(cache)
     for r in results.values():
         r["error"] = scrub(r["error"])
@@ -248,22 +271,49 @@ def run_batch(
         else LocalBackend(setup.jobs, log_dir),
         progress=progress,
         echo=echo,
+        previous=previous,
+        pdf_state=state["pdf"] if pdf else None,
     )
     # ---- rekap workbook (guarded: module owned elsewhere)
     if not interrupted and rekap:
-        state["rekap"] = _rekap_step(cache, out, setup.periode, setup.settings)
+        try:
+            with _sigint_as_interrupt():
+                state["rekap"] = _rekap_step(cache, out, setup.periode, setup.settings)
+        except KeyboardInterrupt:
+            interrupted = True
+            for tmp in out.glob(".rekap.*.tmp.xlsx"):
+                tmp.unlink(missing_ok=True)
     if not interrupted:
         _drop_previous_files(out, previous_files, results)
+        state["audit"] = _audit_step(out)  # attack what this run published (kinerja.run.audit)
 
     state["status"] = "dihentikan" if interrupted else "selesai"
     state["ended"] = now()
     state["duration_s"] = round(time.perf_counter() - t_start, 3)
     writer.write(results, state)
     result = BatchResult(
-        out, list(results.values()), manifest_path, index_path, interrupted, state["rekap"]
+        out,
+        list(results.values()),
+        manifest_path,
+        index_path,
+        interrupted,
+        state["rekap"],
+        pdf=state["pdf"],
+        notes=[writer.write_error] if writer.write_error else [],
     )
+    if not interrupted and (setup.audience_arg or setup.defaults["audience"]) == "forum":
+        from kinerja.protect import enforce_tree  # last gate over files written without one
+
+        gate = personal_data_gate(str(cache.path), "forum", None)
+        result.notes.extend(enforce_tree(out, gate, only=("index.html", "manifest.json")))
+    if state.get("audit", {}).get("status") == "gagal":  # exit 1 with the explanation
+        from kinerja.run.audit import failure_message
+
+        result.notes.append(failure_message(state["audit"]))
     if echo:
         print_summary(result, state["duration_s"])
+        for notice in setup.period_notes:  # streams without rows in the period
+            print(f"Catatan: {notice}")
     return result
 
 
@@ -273,7 +323,7 @@ class _Setup:
 
     started: str
     out: Path
-    data: Path
+    data: Path | str  # a database URL stays text
     pdir: Path
     settings: Settings
     nb_opd: Path
@@ -285,6 +335,7 @@ class _Setup:
     audience_arg: str | None
     timeout: int
     jobs: int
+    period_notes: tuple[str, ...] = ()  # streams without rows in the period (kinerja.data.periods)
 
     @property
     def periode(self) -> str:
@@ -314,7 +365,8 @@ def _check_setup(
     """
     started = now()
     out = Path(out_dir).resolve()
-    data = Path(data_dir).resolve()
+    # a database URL stays text (its password only in memory; shown and written redacted)
+    data = data_dir if is_database_url(str(data_dir)) else Path(data_dir).resolve()
     try:
         nb_opd = Path(
             opd_notebook or DEFAULT_OPD_NOTEBOOK or notebook_path("laporan_opd")
@@ -324,7 +376,7 @@ def _check_setup(
         ).resolve()
     except ResourceError as exc:
         raise BatchError(str(exc)) from None
-    if data == out or out in data.parents or data in out.parents:
+    if isinstance(data, Path) and (data == out or out in data.parents or data in out.parents):
         raise BatchError(
             f"folder keluaran {out} tidak boleh sama dengan/di dalam folder data {data}"
         )
@@ -371,24 +423,54 @@ def _check_setup(
     )
 
 
-def _prepare_data(setup: _Setup) -> tuple[CacheInfo, dict[str, Any]]:
-    """Step 2: the prepared data cache (loaded once) and the warmed metric tables."""
+def _prepare_data(setup: _Setup, *, echo: bool = False) -> tuple[_Setup, CacheInfo, dict[str, Any]]:
+    """Step 2: the prepared data cache (loaded once), the period (``auto`` resolved from the
+    data, :func:`_resolve_periode`) and the warmed metric tables."""
     data = setup.data
     try:
         # quarantined rows hold personal data: they stay in the cache (and `kinerja validate`),
         # never as loose files in the output folder that travels to the forum
-        cache = prepare_cache(data, setup.out)
-    except BatchError:
+        cache = prepare_cache(data, setup.out, params_dir=setup.pdir)
+    except (BatchError, DatabaseError) as exc:
+        if isinstance(exc, DatabaseError):  # one clear message, no password, exit 2
+            raise BatchError(str(exc)) from None
         raise
     except OSError as exc:
         raise BatchError(os_message(exc, "gagal menyiapkan cache")) from None
     except Exception as exc:
         raise BatchError(
-            f"data tidak dapat dimuat dari {data}: {type(exc).__name__}: {exc}"
+            f"data tidak dapat dimuat dari {redact(data)}: {type(exc).__name__}: {exc}"
         ) from None
 
+    setup = _resolve_periode(setup, cache, echo=echo)
     metrics = warm_metrics(cache.path, setup.periode, setup.settings)
-    return cache, metrics
+    return setup, cache, metrics
+
+
+def _resolve_periode(setup: _Setup, cache: CacheInfo, *, echo: bool) -> _Setup:
+    """``periode: auto`` -> the period chosen from the data; print why in one line; a period
+    without any row stops the batch (BatchError, exit 2) naming the periods that have data."""
+    from dataclasses import replace
+
+    from kinerja.data.dataset import Dataset
+    from kinerja.data.periods import EmptyPeriodError, resolve_periode
+
+    try:
+        choice = resolve_periode(
+            Dataset.from_cache(cache.path, lazy=True).tables, setup.settings.periode
+        )
+    except (EmptyPeriodError, ValueError) as exc:
+        raise BatchError(str(exc)) from None
+    if echo:
+        print(choice.line, flush=True)
+        for notice in choice.notices:
+            print(f"  Catatan: {notice}", flush=True)
+    return replace(
+        setup,
+        settings=setup.settings.resolve_auto(choice.periode),
+        periode_arg=choice.periode,
+        period_notes=tuple(choice.notices),
+    )
 
 
 def _select_opds(setup: _Setup, cache: CacheInfo) -> tuple[dict[str, str | None], list[str]]:
@@ -407,6 +489,16 @@ def _select_opds(setup: _Setup, cache: CacheInfo) -> tuple[dict[str, str | None]
     return names, selection
 
 
+def _opd_kinds(cache: CacheInfo) -> dict[str, str | None]:
+    """kode_opd → ``jenis_opd`` (the index page's groups); empty when the column is absent."""
+    if "jenis_opd" not in cache.opd.columns:
+        return {}
+    return {
+        str(r.kode_opd): (None if r.jenis_opd != r.jenis_opd else str(r.jenis_opd))
+        for r in cache.opd.itertuples(index=False)
+    }
+
+
 def _base_manifest(
     setup: _Setup,
     cache: CacheInfo,
@@ -421,10 +513,11 @@ def _base_manifest(
         "tool": "kinerja batch",
         "started": setup.started,
         "parameters": {
-            "data_dir": str(setup.data),
+            "data_dir": redact(setup.data),
             "out_dir": str(out),
             "params_dir": str(setup.pdir),
             "periode": setup.periode,
+            "periode_catatan": list(setup.period_notes),
             "audience": setup.audience_arg or setup.defaults["audience"],
             "opd": selection,
             "jobs": setup.jobs,
@@ -444,6 +537,7 @@ def _base_manifest(
             "note": cache.note,
         },
         "data_summary": cache.summary,
+        **({"sumber_data": cache.source} if cache.source else {}),
         "metrik": metrics,
     }
 
@@ -466,40 +560,65 @@ def _execute(
     backend: Any,
     progress: bool,
     echo: bool,
+    previous: dict[str, dict[str, Any]] | None = None,
+    pdf_state: dict[str, Any] | None = None,
 ) -> bool:
-    """Step 4: run the tasks on ``backend``, recording each result as it finishes.
+    """Step 4: run the tasks on ``backend``; print, commit and record each as it finishes.
 
-    Returns True when the batch was interrupted (Ctrl-C); the reports not finished then are
-    marked ``tidak selesai``.
+    Each finished report's staged set gets its PDF (when ``pdf_state`` is given; one browser
+    for the batch) and is then moved into place with Ctrl-C held off
+    (:func:`kinerja.run.executors.deferred_sigint`), so a set is never half moved. Returns True
+    when the batch was interrupted (Ctrl-C): nothing is moved into place after that, the
+    reports not finished are marked ``tidak selesai`` and keep their previous files.
     """
+    previous = previous or {}
     echo_fn = make_echo(echo)
     bar = make_bar(len(tasks), progress)
     interrupted = False
+    by_key = {t.key: t for t in tasks}
+    printer = PdfStep(pdf_state, echo) if pdf_state is not None else None
     # Ctrl-C must stop the batch cleanly even when the process inherited SIGINT as ignored
     # (a shell starts background jobs that way, and Python then keeps it ignored).
     old_sigint = catch_sigint()
     try:
         for task, res in backend.run(tasks):
-            res["error"] = scrub(res["error"])
-            results[task.key] = res
-            write()
+            if printer is not None:
+                printer.add_pdf(by_key.get(task.key, task), res, out)
+            with deferred_sigint():
+                commit_staged(res, out, previous.get(task.key))
+                res["error"] = scrub(res["error"])
+                results[task.key] = res
+                write()
             bar.update(1)
             echo_fn(bar, res)
     except KeyboardInterrupt:
         interrupted = True
         backend.stop()
-        for r in results.values():
+        for key, r in results.items():
             if r["status"] == STATUS_WAITING:
                 r["status"] = STATUS_UNFINISHED
                 r["error"] = "batch dihentikan (Ctrl-C) sebelum laporan ini selesai"
+                commit_staged(r, out, previous.get(key))  # names the previous set, moves nothing
     finally:
         if old_sigint is not None:
             signal.signal(signal.SIGINT, old_sigint)
         bar.close()
+        if printer is not None:
+            printer.close()
         if isinstance(backend, DaskBackend):
             backend.close()
         _clean_temp(out)
     return interrupted
+
+
+@contextlib.contextmanager
+def _sigint_as_interrupt() -> Any:
+    old = catch_sigint()
+    try:
+        yield
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
 
 
 def _drop_previous_files(
@@ -507,9 +626,25 @@ def _drop_previous_files(
 ) -> None:
     """A rerun replaces the previous one: drop its files that this run did not produce."""
     produced = {v for r in results.values() for v in (r.get("files") or {}).values()}
+    produced |= {
+        v
+        for r in results.values()
+        for v in ((r.get("sebelumnya") or {}).get("files") or {}).values()
+    }
     for rel in sorted(previous_files - produced):
         with contextlib.suppress(OSError, BatchError):
             inside(out, out / rel).unlink(missing_ok=True)
+
+
+def _audit_step(out: Path) -> dict[str, Any]:
+    """The disclosure audit of everything this run published (:func:`kinerja.run.audit.audit_run`)."""
+    try:
+        from kinerja.run.audit import audit_run
+
+        summary, _findings = audit_run(out)
+    except Exception as exc:  # the audit must not lose the reports; it fails the batch instead
+        return {"status": "gagal", "sel_gagal": 0, "contoh_gagal": [f"audit tidak berjalan: {exc}"]}
+    return summary
 
 
 def _rekap_step(
@@ -527,7 +662,9 @@ def _rekap_step(
             settings = load_settings(settings)
         data = ReportData.from_cache(cache.path, settings=settings)
         tables = rekap_tables(data, periode=periode)
-        write_rekap(tables, tmp, pegawai=data.table("pegawai"))
+        from kinerja.protect import people_frame  # quarantined employees are gated too
+
+        write_rekap(tables, tmp, pegawai=people_frame(data.dataset))
         # the workbook is a forum output too: it passes the personal-data gate
         gated_replace(
             tmp,
@@ -538,7 +675,14 @@ def _rekap_step(
         )
     except Exception as exc:
         tmp.unlink(missing_ok=True)
-        return {"status": STATUS_FAILED, "error": f"{type(exc).__name__}: {exc}"[:500]}
+        # a stale workbook of an earlier run must not pass for this run's rekap
+        stale = path.is_file()
+        path.unlink(missing_ok=True)
+        return {
+            "status": STATUS_FAILED,
+            "error": f"{type(exc).__name__}: {exc}"[:500],
+            "berkas_lama_dihapus": stale,
+        }
     return {"status": STATUS_OK, "file": "rekap.xlsx", "sha256": file_sha256(path)}
 
 
@@ -550,6 +694,7 @@ def cli_batch(args: Any) -> int:
     """``kinerja batch``: run the reports; exit 0 when all succeeded, 1 on failures, 2 when the
     batch cannot start, 130 after Ctrl-C."""
     data = Path(args.data) if getattr(args, "data", None) else Path("data/sampel")
+    data = args.data if is_database_url(getattr(args, "data", None)) else data
     out = Path(args.out) if getattr(args, "out", None) else Path("reports")
     try:
         result = run_batch(

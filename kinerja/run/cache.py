@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from kinerja.data.database import is_database_url, redact
+from kinerja.data.integrity import changed_files, hash_tree
 from kinerja.data.io import file_sha256
 from kinerja.domain.cache_key import cache_key
 from kinerja.metrics.store import METRICS_FILE
@@ -26,20 +28,15 @@ from kinerja.run.common import STATUS_FAILED, STATUS_OK, BatchError, inside, now
 if TYPE_CHECKING:
     from kinerja.domain.settings import Settings
 
-CACHE_FORMAT = 1
+#: 2: the stored metric tables are Parquet + JSON (``metrics/``), never ``metrics.pkl``; a cache
+#: of format 1 is never reused (its key differs), so no pickle written by an older kinerja is read.
+CACHE_FORMAT = 2
 CACHE_META = "_kinerja_cache.json"
 
 
 def _hash_tree(folder: Path, *, skip: Iterable[str] = ()) -> dict[str, str]:
-    skip = set(skip)
-    out: dict[str, str] = {}
-    if not folder.is_dir():
-        return out
-    for p in sorted(folder.rglob("*")):
-        rel = p.relative_to(folder).as_posix()
-        if p.is_file() and rel not in skip and not any(s.startswith(".") for s in p.parts[-1:]):
-            out[rel] = file_sha256(p)
-    return out
+    """:func:`kinerja.data.integrity.hash_tree` (skipped names may be folders)."""
+    return hash_tree(folder, skip=skip)
 
 
 @dataclass
@@ -53,13 +50,16 @@ class CacheInfo:
     opd: Any = field(repr=False, default=None)
     summary: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+    source: dict[str, Any] | None = None  # a database: URL without password, rows, hashes
 
 
 def _input_hashes(data_dir: Path) -> dict[str, str]:
+    # a symbolic link is never followed (its target may lie outside the data folder); the
+    # loader refuses one that stands for a table
     files = {
         p.name: file_sha256(p)
         for p in sorted(data_dir.iterdir())
-        if p.is_file() and not p.name.startswith(".")
+        if not p.is_symlink() and p.is_file() and not p.name.startswith(".")
     }
     if not files:
         raise BatchError(f"folder data kosong: {data_dir}")
@@ -81,7 +81,7 @@ def _cache_is_intact(cache_dir: Path, key: str) -> tuple[bool, str]:
         return False, "cache tanpa berkas"
     actual = _hash_tree(cache_dir, skip={CACHE_META, METRICS_FILE})
     if actual != files:
-        changed = sorted(set(actual) ^ set(files) | {k for k in files if actual.get(k) != files[k]})
+        changed = changed_files(files, actual)
         return False, "berkas cache berubah/rusak: " + ", ".join(changed[:5])
     return True, ""
 
@@ -115,6 +115,7 @@ def prepare_cache(
     out_dir: str | os.PathLike[str],
     *,
     quarantine_dir: str | os.PathLike[str] | None = None,
+    params_dir: str | os.PathLike[str] | None = None,
 ) -> CacheInfo:
     """Load the raw exports once and write (or reuse) the prepared cache under ``<out>/_cache/``.
 
@@ -131,14 +132,21 @@ def prepare_cache(
     """
     import kinerja
 
-    data_dir = Path(data_dir)
     out = Path(out_dir)
-    if not data_dir.is_dir():
+    opened = None
+    if is_database_url(str(data_dir)):  # a database: read its tables to hash their content
+        from kinerja.data.dataset import open_source
+
+        opened = open_source(str(data_dir), params_dir=params_dir)
+        inputs = dict(opened.hashes)
+    data_dir = Path(data_dir) if opened is None else data_dir
+    if opened is None and not data_dir.is_dir():
         raise BatchError(
             f"folder data tidak ditemukan: {data_dir} "
             "(data sampel dapat dibuat dengan: kinerja sample --out data/sampel)"
         )
-    inputs = _input_hashes(data_dir)
+    if opened is None:
+        inputs = _input_hashes(data_dir)
     key = cache_key(
         "prepared", {"inputs": inputs, "kinerja": kinerja.__version__, "format": CACHE_FORMAT}
     )
@@ -149,15 +157,23 @@ def prepare_cache(
         try:
             ds = _from_cache(cache_dir)
             return CacheInfo(
-                cache_dir, key, "dipakai ulang", inputs, ds.get("opd"), _summary_records(ds)
-            )
+                cache_dir, key, "dipakai ulang", inputs, ds.get("opd"), _summary_records(ds),
+                source=opened.record if opened else None,
+            )  # fmt: skip
         except Exception as exc:  # unreadable despite matching hashes: rebuild
             reason = f"cache tidak dapat dibaca: {type(exc).__name__}: {exc}"
     status: Literal["dibuat", "dibangun ulang"] = "dibangun ulang" if reason else "dibuat"
-    ds = _load_dataset(data_dir, Path(quarantine_dir) if quarantine_dir else None)
+    if opened is not None:
+        from kinerja.data.dataset import validate_source
+
+        ds = validate_source(opened)
+        if quarantine_dir is not None:
+            ds.write_quarantine(quarantine_dir)
+    else:
+        ds = _load_dataset(data_dir, Path(quarantine_dir) if quarantine_dir else None)
     opd = ds.get("opd")
     if opd is None or len(opd) == 0:
-        raise BatchError(f"tabel opd kosong atau tidak ada di {data_dir}")
+        raise BatchError(f"tabel opd kosong atau tidak ada di {redact(data_dir)}")
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
     try:
@@ -166,7 +182,7 @@ def prepare_cache(
             "key": key,
             "format": CACHE_FORMAT,
             "created": now(),
-            "data_dir": str(data_dir.resolve()),
+            "data_dir": redact(data_dir) if opened else str(Path(data_dir).resolve()),
             "inputs": inputs,
             "files": _hash_tree(tmp),
         }
@@ -180,7 +196,10 @@ def prepare_cache(
     for old in root.iterdir():  # keep only the current cache
         if old != cache_dir and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
-    return CacheInfo(cache_dir, key, status, inputs, opd, _summary_records(ds), reason)
+    return CacheInfo(
+        cache_dir, key, status, inputs, opd, _summary_records(ds), reason,
+        source=opened.record if opened else None,
+    )  # fmt: skip
 
 
 def warm_metrics(
@@ -205,6 +224,7 @@ def warm_metrics(
         The run's settings (:func:`kinerja.domain.settings.load_settings`); a parameters folder
         (or ``None``: the default one) is resolved here.
     """
+    from kinerja.data.dataset import Dataset
     from kinerja.domain.settings import Settings, load_settings
     from kinerja.metrics.store import ReportData
     from kinerja.report.registry import warm
@@ -213,14 +233,28 @@ def warm_metrics(
     try:
         if not isinstance(settings, Settings):
             settings = load_settings(settings)
-        data = ReportData.from_cache(cache_dir, settings=settings)
-        if data._memo:  # already stored for these inputs, parameters and date
+        data = ReportData(
+            Dataset.from_cache(cache_dir, lazy=True),
+            settings=settings,
+            source=f"cache {Path(cache_dir).name}",
+        )
+        # every stored file is checked against its SHA-256 here: a tampered store is rebuilt,
+        # never reported as reused
+        if data.load_metrics(cache_dir, verify=True):
             return {"status": "dipakai ulang", "tabel": len(data._memo), "detik": 0.0}
+        problem = data.metrics_problem
         n = warm(data, periode)
         data.save_metrics(cache_dir)
     except Exception as exc:
         return {"status": STATUS_FAILED, "error": f"{type(exc).__name__}: {exc}"[:300]}
-    return {"status": STATUS_OK, "tabel": n, "detik": round(time.perf_counter() - t0, 2)}
+    result: dict[str, Any] = {
+        "status": "dibangun ulang" if problem else STATUS_OK,
+        "tabel": n,
+        "detik": round(time.perf_counter() - t0, 2),
+    }
+    if problem:
+        result["catatan"] = problem
+    return result
 
 
 __all__ = [

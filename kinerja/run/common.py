@@ -65,6 +65,9 @@ class BatchResult:
     index_path: Path
     interrupted: bool = False
     rekap: dict[str, Any] = field(default_factory=dict)
+    pdf: dict[str, Any] = field(default_factory=dict)
+    #: Problems beside the reports (e.g. the manifest could not be rewritten: disk full).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> list[dict[str, Any]]:
@@ -78,9 +81,11 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every report succeeded, 130 after Ctrl-C, 1 otherwise."""
+        """0 when every report (and the rekap) succeeded, 130 after Ctrl-C, 1 otherwise."""
         if self.interrupted:
             return 130
+        if self.rekap.get("status") == STATUS_FAILED or self.notes:
+            return 1
         return 0 if not self.failed else 1
 
 

@@ -55,8 +55,22 @@ def print_summary(result: BatchResult, duration: float) -> None:
     )
     for r in result.failed:
         print(f"  - {r['kode_opd'] or 'ringkasan kota'}: {r['status']}: {r.get('error') or ''}")
+    rekap = result.rekap or {}
+    if rekap.get("status") == "gagal":
+        gone = "; rekap.xlsx lama dihapus" if rekap.get("berkas_lama_dihapus") else ""
+        print(f"Rekap forum (rekap.xlsx) tidak dibuat: {rekap.get('error') or ''}{gone}.")
+    pdf = result.pdf or {}
+    if pdf.get("status") == "tidak dibuat":
+        print(f"PDF tidak dibuat: {pdf.get('alasan') or ''}")
+    elif pdf.get("gagal"):
+        print(f"PDF: {pdf.get('jumlah', 0)} dibuat, {pdf['gagal']} gagal (lihat manifest.json).")
+    for note in result.notes:
+        print(f"Perhatian: {note}")
     if result.interrupted:
-        print("Batch dihentikan; laporan yang sudah selesai tetap tersimpan. Jalankan ulang.")
+        print(
+            "Batch dihentikan (Ctrl-C); laporan yang sudah selesai tetap tersimpan, "
+            "laporan lain tidak diubah. Jalankan ulang."
+        )
     print(f"Indeks: {result.index_path}")
     print(f"Manifest: {result.manifest_path}")
 

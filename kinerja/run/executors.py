@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kinerja.run.common import BatchError
-from kinerja.run.tasks import NotebookTask, error_summary, failure, run_one
+from kinerja.run.tasks import NotebookTask, error_summary, execute_one, failure
 
 
 def _raise_keyboard_interrupt(signum: int, frame: Any) -> None:
@@ -32,6 +32,28 @@ def catch_sigint() -> Any:
     if threading.current_thread() is not threading.main_thread():
         return None
     return signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@contextlib.contextmanager
+def deferred_sigint() -> Iterator[None]:
+    """Hold Ctrl-C during a critical section (moving one report set into place), raise after.
+
+    A report's files are moved together or not at all: a SIGINT arriving in the middle is
+    remembered and raised as KeyboardInterrupt when the section ends.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if pending:
+        raise KeyboardInterrupt
 
 
 def _worker_init(log_dir: str | None) -> None:
@@ -90,7 +112,7 @@ class LocalBackend:
         breaks: dict[str, int] = {}
         while pending:
             self.pool = self._new_pool()
-            futures = {self.pool.submit(run_one, asdict(t)): t for t in pending}
+            futures = {self.pool.submit(execute_one, asdict(t)): t for t in pending}
             pending = []
             broken = False
             while futures:
@@ -161,7 +183,7 @@ class DaskBackend:
         by_key: dict[str, NotebookTask] = {}
         for t in tasks:
             fut = self.client.submit(
-                run_one, asdict(t), key=f"kinerja-{t.key}-{uuid.uuid4().hex[:8]}", pure=False
+                execute_one, asdict(t), key=f"kinerja-{t.key}-{uuid.uuid4().hex[:8]}", pure=False
             )
             by_key[fut.key] = t
             self.futures.append(fut)
@@ -188,4 +210,5 @@ __all__ = [
     "DaskBackend",
     "LocalBackend",
     "catch_sigint",
+    "deferred_sigint",
 ]

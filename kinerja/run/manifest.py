@@ -16,7 +16,13 @@ from typing import Any
 
 from kinerja.data.atomic import atomic_write_text
 from kinerja.data.io import file_sha256
-from kinerja.run.common import STATUS_FAILED, STATUS_OK, STATUS_UNFINISHED, STATUS_WAITING
+from kinerja.run.common import (
+    STATUS_FAILED,
+    STATUS_OK,
+    STATUS_UNFINISHED,
+    STATUS_WAITING,
+    os_message,
+)
 from kinerja.run.index import render_index
 
 _PACKAGES = (
@@ -66,7 +72,23 @@ def read_previous_files(manifest: Path) -> set[str]:
     files: set[str] = set()
     for r in data.get("notebooks", []):
         files.update(v for v in (r.get("files") or {}).values() if isinstance(v, str))
+        kept = (r.get("sebelumnya") or {}).get("files") or {}  # a good set kept on failure
+        files.update(v for v in kept.values() if isinstance(v, str))
     return files
+
+
+def read_previous(manifest: Path) -> dict[str, dict[str, Any]]:
+    """The previous run's manifest entries by report key (empty when there is none)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        entries = data.get("notebooks", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {
+        str(r["key"]): {**r, "started": r.get("started") or data.get("started")}
+        for r in entries
+        if isinstance(r, dict) and r.get("key")
+    }
 
 
 def input_hashes(
@@ -95,6 +117,8 @@ class ManifestWriter:
         The parts that do not change during the run (parameters, inputs, packages, cache, ...).
     names : dict
         kode_opd → OPD name, for the index page.
+    kinds : dict, optional
+        kode_opd → ``jenis_opd``, for the index page's groups.
     """
 
     def __init__(
@@ -103,11 +127,15 @@ class ManifestWriter:
         index_path: Path,
         base: Mapping[str, Any],
         names: Mapping[str, str | None],
+        kinds: Mapping[str, str | None] | None = None,
     ) -> None:
         self.manifest_path = manifest_path
         self.index_path = index_path
         self.base = dict(base)
         self.names = dict(names)
+        self.kinds = dict(kinds or {})
+        #: Why the last write failed (disk full ...), ``None`` after a successful write.
+        self.write_error: str | None = None
 
     def write(self, results: Mapping[str, dict[str, Any]], state: Mapping[str, Any]) -> None:
         """Rewrite both files for ``results`` (key → result dict) and ``state`` (status, ...)."""
@@ -130,17 +158,32 @@ class ManifestWriter:
                 r["key"]: r.get("suppressed_cells") for r in ordered if r["status"] == STATUS_OK
             },
             rekap=state["rekap"],
+            audit=state.get("audit", {"status": "belum"}),
+            pdf=state.get("pdf"),
             notebooks=ordered,
         )
-        atomic_write_text(
-            self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False, default=str)
-        )
-        atomic_write_text(self.index_path, render_index(manifest, self.names))
+        if self.write_error:
+            manifest["catatan_penulisan"] = self.write_error
+        try:
+            atomic_write_text(
+                self.manifest_path,
+                json.dumps(manifest, indent=2, ensure_ascii=False, default=str),
+            )
+            digest = self.index_path.parent / "pantau" / "index.html"  # kinerja pantau --out
+            pantau = "pantau/index.html" if digest.is_file() else None
+            atomic_write_text(
+                self.index_path, render_index(manifest, self.names, self.kinds, pantau=pantau)
+            )
+        except OSError as exc:
+            # disk full or read-only: the previous manifest and index stay (atomic writes);
+            # the batch goes on and says so at the end
+            self.write_error = os_message(exc, "manifest/indeks tidak dapat diperbarui")
 
 
 __all__ = [
     "ManifestWriter",
     "input_hashes",
     "package_versions",
+    "read_previous",
     "read_previous_files",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,38 @@ from kinerja.domain import params as P
 from kinerja.domain.settings import Settings
 from kinerja.run.common import STATUS_WAITING, inside
 from kinerja.run.tasks import NotebookTask, failure
+
+#: An OPD code that can name its report files: letters, digits, ``_`` and ``-``. A dot (or any
+#: other character) is refused, so that ``DINSOS.slides`` can never write ``DINSOS.slides.html``,
+#: DINSOS's deck; codes that differ only in letter case are refused too (one file on a
+#: case-insensitive disk).
+SAFE_FILE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+
+
+def file_name_problem(code: str, taken: Mapping[str, str]) -> str | None:
+    """Why ``code`` cannot name report files (Indonesian), or ``None`` when it can.
+
+    Parameters
+    ----------
+    code : str
+        The OPD code.
+    taken : mapping
+        Case-folded code → code, of the codes already planned.
+    """
+    if not SAFE_FILE_CODE.fullmatch(code):
+        return (
+            f"kode_opd {code!r} tidak dapat dipakai sebagai nama berkas laporan: hanya huruf, "
+            "angka, garis bawah (_) dan tanda hubung (-) yang diperbolehkan (tanpa titik, spasi "
+            "atau garis miring), agar laporan satu OPD tidak menimpa berkas OPD lain. "
+            "Perbaiki kode ini di tabel opd."
+        )
+    other = taken.get(code.casefold())
+    if other is not None and other != code:
+        return (
+            f"kode_opd {code!r} hanya berbeda huruf besar/kecil dari {other!r}: berkas laporannya "
+            "akan saling menimpa. Perbaiki kode ini di tabel opd."
+        )
+    return None
 
 
 def plan_tasks(
@@ -41,16 +74,21 @@ def plan_tasks(
     params_dir = settings.params_dir
     tasks: list[NotebookTask] = []
     results: dict[str, dict[str, Any]] = {}
+    taken: dict[str, str] = {}
     for code in selection:
         key = f"opd/{code}"
         title = f"Laporan Kinerja {names.get(code) or code}"
+        problem = file_name_problem(code, taken)
         try:
+            if problem is not None:
+                raise P.ParameterError(problem)
             own = settings.for_opd(code, known_codes=known)
         except P.ParameterError as exc:
             stub = NotebookTask(key, "opd", None, title, "", {}, "", "", "", str(out), timeout, "")
             results[key] = failure(stub, str(exc))
             results[key]["kode_opd"] = code if P.KODE_OPD_PATTERN.fullmatch(code) else None
             continue
+        taken[code.casefold()] = code
         base = inside(out, out / "opd" / code)
         tasks.append(
             NotebookTask(
@@ -72,6 +110,7 @@ def plan_tasks(
                 out_dir=str(out),
                 timeout=timeout,
                 cwd=str(opd_notebook.parent),
+                pdf=str(base.parent / f"{base.name}.pdf"),
             )
         )
     if city_notebook is not None:
@@ -96,6 +135,7 @@ def plan_tasks(
                 out_dir=str(out),
                 timeout=timeout,
                 cwd=str(city_notebook.parent),
+                pdf=str(base.parent / f"{base.name}.pdf"),
             )
         )
     for t in tasks:
@@ -104,4 +144,4 @@ def plan_tasks(
     return tasks, results
 
 
-__all__ = ["plan_tasks"]
+__all__ = ["SAFE_FILE_CODE", "file_name_problem", "plan_tasks"]

@@ -20,6 +20,13 @@ What the launcher does, in order:
    ``<out>/_formulir/<cache key>`` (``KINERJA_FORM_CACHE`` for the kernels), so an OPD change
    shows stored sections instead of drawing ~8 charts. ``KINERJA_APP_PRERENDER=0`` turns it off.
 
+The server answers only requests whose ``Host`` is a loopback name (403 otherwise: DNS
+rebinding), starts at most ``--max-kernels`` kernels (default 8, pre-heated ones included; a
+polite Indonesian page when full), lists the forms in Indonesian at ``/``, writes no link to a CDN
+into its pages, and can require a token (``--token``) on a shared machine -- see
+:mod:`kinerja.serve.guard` and :mod:`kinerja.serve.handlers`. The pre-render and every kernel end
+with the server, also when it is killed (:mod:`kinerja.serve.lifecycle`).
+
 The configuration keeps Voila's safe defaults and states them explicitly: listen on 127.0.0.1
 only, no port hopping, only the form notebooks served, sources stripped, tracebacks hidden, only
 images downloadable from ``/voila/files/`` (``.ipynb``, ``.py``, data files and hidden files
@@ -41,9 +48,13 @@ import socket
 import sys
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kinerja.data.database import is_database_url, redact
+from kinerja.data.errors import DatabaseError
+from kinerja.data.periods import EmptyPeriodError
 from kinerja.domain.resources import notebooks_dir
 from kinerja.domain.settings import (
     ENV_CACHE_DIR,
@@ -55,6 +66,8 @@ from kinerja.domain.settings import (
     read_env,
 )
 from kinerja.report.registry import NOTEBOOKS
+from kinerja.serve.guard import DEFAULT_MAX_KERNELS
+from kinerja.serve.lifecycle import ENV_SERVER_PID
 from kinerja.serve.voila_config import voila_config
 
 #: Same defaults as ``kinerja batch`` (relative to the working directory).
@@ -97,7 +110,9 @@ def prepare_cache(
     """
     from kinerja.run import cache as batch_cache
 
-    info = batch_cache.prepare_cache(Path(data_dir), Path(out_dir))
+    source = data_dir if is_database_url(str(data_dir)) else Path(data_dir)  # URL: stays text
+    params_dir = settings.params_dir if settings is not None else None
+    info = batch_cache.prepare_cache(source, Path(out_dir), params_dir=params_dir)
     if info.status == "dipakai ulang":
         log(f"Memakai cache data yang sudah ada: {info.path}")
     else:
@@ -107,7 +122,16 @@ def prepare_cache(
     # (with the settings the kernels resolve from KINERJA_PARAMS_DIR, so they reuse them)
     if settings is None:
         settings = load_settings(read_env().params_dir)
-    metrics = batch_cache.warm_metrics(Path(info.path), str(settings.periode), settings)
+    from kinerja.data.dataset import Dataset
+    from kinerja.data.periods import resolve_periode
+
+    # periode: auto -> chosen from the data (the forms' default); a period without any row
+    # raises EmptyPeriodError (exit 2 in cli_app)
+    choice = resolve_periode(Dataset.from_cache(info.path, lazy=True).tables, settings.periode)
+    log(choice.line)
+    for notice in choice.notices:
+        log(f"  Catatan: {notice}")
+    metrics = batch_cache.warm_metrics(Path(info.path), choice.periode, settings)
     log(f"Metrik periode bawaan: {metrics['status']}")
     return Path(info.path)
 
@@ -181,6 +205,9 @@ def start_prerender(
     ]
     if data_dir is not None:
         argv += ["--data", str(data_dir)]
+    # the child arms prctl(PR_SET_PDEATHSIG) against this process (kinerja.serve.lifecycle): a
+    # server killed outright never leaves the pre-render or its workers behind
+    argv += ["--parent", str(os.getpid())]
     child_env = {**os.environ, **(env or {}), "MPLBACKEND": "Agg"}
     # its own process group: stopping it (stop_prerender) also stops its worker processes
     return subprocess.Popen(argv, env=child_env, start_new_session=True)
@@ -207,12 +234,16 @@ def serve(
     env: dict[str, str],
     announce: str | None = None,
     prerender: dict[str, Any] | None = None,
+    forms: Sequence[str] = (),
+    max_kernels: int = DEFAULT_MAX_KERNELS,
 ) -> int:
     """Run Voila in this process with ``config`` until Ctrl-C / SIGTERM; return an exit code.
 
     ``prerender`` (keyword arguments of :func:`start_prerender`) starts the background
     pre-render once the server listens, so it never delays the server or the first page's
-    kernel start; it is stopped with the server.
+    kernel start; it is stopped with the server. ``forms`` are the notebook names listed on the
+    landing page ``/``; ``max_kernels`` caps the live kernels (:mod:`kinerja.serve.guard`).
+    Every request whose ``Host`` is not a loopback name is refused (403).
     """
     from kinerja.compat import jsonschema as jsonschema_compat
     from kinerja.compat import jupyter_client as jupyter_patch
@@ -250,10 +281,29 @@ def serve(
             except OSError as exc:  # the forms still work, rendering live
                 print(f"Pra-render formulir tidak dapat dimulai: {exc}", flush=True)
 
+    from kinerja.serve import handlers as kh
+    from kinerja.serve.guard import KernelSlots
+
+    slots = KernelSlots(max_kernels)
+    form_names = tuple(forms)
+
     class _KinerjaVoila(Voila):
+        def init_settings(self) -> dict[str, Any]:
+            settings = super().init_settings()
+            settings["kinerja_slots"] = slots
+            self.kernel_manager._kinerja_slots = slots
+            kh.track_kernel_starts(self.kernel_manager)
+            return settings
+
+        def init_handlers(self) -> list[Any]:
+            return kh.kinerja_handlers(
+                super().init_handlers(), forms=form_names, base_url=self.base_url
+            )
+
         def listen(self) -> None:  # announce the URL once the socket is bound
             import tornado.ioloop
 
+            kh.install_host_check(self.app)  # before the first request
             tornado.ioloop.IOLoop.current().add_callback(ready)
             super().listen()
 
@@ -306,11 +356,13 @@ def _ensure_sample(path: Path) -> None:
 
 
 def cli_app(args: argparse.Namespace) -> int:
-    """Handler of ``kinerja app [--data DIR] [--port N] [--params DIR]``."""
+    """Handler of ``kinerja app [--data DIR] [--port N] [--params DIR] [--token T]
+    [--max-kernels N]``."""
     data = Path(args.data) if args.data else DEFAULT_DATA
+    db = args.data if is_database_url(args.data) else None  # the password stays in memory
     if args.data is None:
         _ensure_sample(data)
-    if not data.is_dir():
+    if db is None and not data.is_dir():
         print(f"Folder data tidak ditemukan: {data}", file=sys.stderr)
         return 2
     notebooks = notebooks_dir()
@@ -321,6 +373,15 @@ def cli_app(args: argparse.Namespace) -> int:
     if not 1 <= port <= 65535:
         print(f"Port tidak sah: {port}", file=sys.stderr)
         return 2
+    max_kernels = getattr(args, "max_kernels", None)
+    max_kernels = DEFAULT_MAX_KERNELS if max_kernels is None else int(max_kernels)
+    if max_kernels < 1:
+        print(f"--max-kernels harus minimal 1 (diberikan {max_kernels})", file=sys.stderr)
+        return 2
+    token = getattr(args, "token", None) or None
+    if token is not None and (len(token) < 8 or not token.isprintable() or " " in token):
+        print("--token harus minimal 8 karakter tanpa spasi", file=sys.stderr)
+        return 2
     if not port_free(port):
         print(
             f"Port {port} di 127.0.0.1 sedang dipakai; pilih port lain dengan --port.",
@@ -330,14 +391,20 @@ def cli_app(args: argparse.Namespace) -> int:
     try:
         params = getattr(args, "params", None)
         settings = load_settings(Path(params).resolve() if params else read_env().params_dir)
-        cache = prepare_cache(data, log=lambda m: print(m, flush=True), settings=settings)
+        cache = prepare_cache(db or data, log=lambda m: print(m, flush=True), settings=settings)
+    except DatabaseError as exc:
+        print(f"Basis data tidak dapat digunakan: {exc}", file=sys.stderr)
+        return 2
+    except EmptyPeriodError as exc:  # the period holds no row at all
+        print(exc, file=sys.stderr)
+        return 2
     except Exception as exc:
         print(f"Data tidak dapat disiapkan: {exc}", file=sys.stderr)
         return 1
     form_cache = form_cache_dir(cache)
     env = {
         ENV_CACHE_DIR: str(cache),
-        ENV_DATA_DIR: str(data.resolve()),
+        ENV_DATA_DIR: redact(db) if db else str(data.resolve()),
         ENV_FORM_CACHE: str(form_cache),
     }
     if getattr(args, "params", None):
@@ -350,7 +417,7 @@ def cli_app(args: argparse.Namespace) -> int:
         prerender = {
             "cache_dir": cache,
             "root": form_cache,
-            "data_dir": data.resolve(),
+            "data_dir": None if db else data.resolve(),
             "env": env,
         }
     # KINERJA_APP_PREHEAT=0 turns pre-heating off (the benchmark's cold first paint)
@@ -360,14 +427,28 @@ def cli_app(args: argparse.Namespace) -> int:
     root = Path(tempfile.mkdtemp(prefix="kinerja-app-")) / "notebooks"
     try:
         staged = stage_notebooks(notebooks, root)
-        config = voila_config(port=port, root_dir=root, preheat=preheat)
+        config = voila_config(port=port, root_dir=root, preheat=preheat, token=token)
         url = f"http://127.0.0.1:{port}/"
+        entry = f"{url}?token={token}" if token else url
         pages = "\n".join(f"  {url}voila/render/{p.name}" for p in staged)
         announce = (
-            f"Formulir kinerja siap di {url}\n{pages}\n"
+            f"Formulir kinerja siap di {entry}\n{pages}\n"
             f"  (pilihan lewat alamat, mis. {url}voila/render/laporan_opd.ipynb?kode_opd=DINKES)\n"
-            "Tekan Ctrl-C untuk berhenti."
+            f"  paling banyak {max_kernels} kernel sekaligus"
+            + (" ; perlu token (buka alamat pertama di atas)" if token else "")
+            + "\nTekan Ctrl-C untuk berhenti."
         )
-        return serve(config, env=env, announce=announce, prerender=prerender)
+        env[ENV_SERVER_PID] = str(os.getpid())  # kernels end with this process (lifecycle)
+        from kinerja.serve.render_cache import ENV_CODE_VERSION, code_version
+
+        env[ENV_CODE_VERSION] = code_version()  # one form-cache key for every process
+        return serve(
+            config,
+            env=env,
+            announce=announce,
+            prerender=prerender,
+            forms=[p.stem for p in staged],
+            max_kernels=max_kernels,
+        )
     finally:
         shutil.rmtree(root.parent, ignore_errors=True)

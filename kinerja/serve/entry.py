@@ -92,6 +92,10 @@ def form(
     if name not in defs:
         raise KeyError(f"Formulir tidak dikenal: {name!r}")
     fd = defs[name]
+    if environ is None:
+        from kinerja.serve.lifecycle import bind_kernel_to_server
+
+        bind_kernel_to_server()  # this kernel ends with the `kinerja app` server that started it
     switches = read_env(environ)
     if switches.cache_dir is not None or switches.data_dir is not None:
         # served by `kinerja app`: the app's data wins over the notebook's default paths

@@ -122,6 +122,11 @@ class Form:
         self.notes_box.add_class("kinerja-catatan")
         self.status = w.HTML()
         self.status.add_class("kinerja-status")
+        # the selection as a query string, read by the page's script that keeps the address
+        # bar in step (kinerja.serve.handlers.URL_SYNC_SCRIPT): a copied link shows this view
+        self.url_state = w.HTML()
+        self.url_state.add_class("kinerja-url-status")
+        self._gate: Any = None
         self.outputs: dict[str, Any] = {}
         parts: list[Any] = []
         for s in self.sections:
@@ -138,6 +143,7 @@ class Form:
                 self.audience_note,
                 self.notes_box,
                 self.status,
+                self.url_state,
                 *parts,
             ]
         )
@@ -184,6 +190,33 @@ class Form:
         c.options = opts
         values = [v for _, v in opts]
         c.value = current if current in values else ALL
+
+    @property
+    def gate(self) -> Any:
+        """The personal-data gate of this form's data (built on the first live render)."""
+        if self._gate is None:
+            from kinerja.serve.privacy import form_gate
+
+            self._gate = form_gate(self.data)
+        return self._gate
+
+    def query_string(self) -> str:
+        """The current selection as a URL query string (what the address bar shows)."""
+        from urllib.parse import urlencode
+
+        pairs = [
+            (k, str(c.value))
+            for k, c in self.controls.items()
+            if c.value not in (None, "") and not (k == "jenis_layanan" and c.value == ALL)
+        ]
+        return urlencode(pairs)
+
+    def _show_url(self) -> None:
+        first = "1" if self.redraw_count == 0 else "0"
+        self.url_state.value = (
+            f"<span class='kinerja-url' data-awal='{first}' "
+            f"data-query='{html.escape(self.query_string(), quote=True)}'></span>"
+        )
 
     @property
     def selection(self) -> Selection:
@@ -256,6 +289,7 @@ class Form:
             t0 = time.perf_counter()
             sel = self.selection
             self.status.value = "<span>Memuat…</span>"
+            self._show_url()
             source = "memori"
             cached = self._rendered.get(sel)
             if cached is not None:
@@ -269,7 +303,7 @@ class Form:
                 out = cached.get(s.key) if cached is not None else None
                 if out is None:
                     source = "langsung"
-                    rendered, ok = render_section_checked(s, self.data, sel)
+                    rendered, ok = render_section_checked(s, self.data, sel, self.gate)
                     out = tuple(rendered)
                     all_ok = all_ok and ok
                 fresh[s.key] = out
@@ -354,6 +388,11 @@ def show_form(
         start_query_watch(form)
     else:
         form.apply_query(env.get("QUERY_STRING"))
+    # the first selection as plain HTML: painted before the widget JavaScript has loaded
+    # (kinerja.serve.preview; dropped by the page once the live form appears)
+    from kinerja.serve.preview import preview_bundle
+
+    display(preview_bundle(form), raw=True)
     display(form.widget)
     return form
 

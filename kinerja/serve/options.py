@@ -49,7 +49,7 @@ class FormOptions:
     Attributes
     ----------
     opd : list of (label, kode_opd)
-        Labels are ``"nama (kode)"``.
+        Labels are ``"nama (kode)"``, sorted by name.
     periode : list of (label, periode)
         Years, quarters and months present in the data, newest year first.
     layanan : dict
@@ -78,7 +78,7 @@ class FormOptions:
     def from_tables(cls, tables: Mapping[str, pd.DataFrame | None]) -> FormOptions:
         """Derive the options from loaded tables (``Dataset.tables``).
 
-        OPDs come from ``opd`` (all of them, sorted by code); periods from the dates of ``skm``,
+        OPDs come from ``opd`` (all of them, sorted by name, the code beside it); periods from the dates of ``skm``,
         ``layanan``, ``pengaduan``, ``laporan_kinerja`` and the ``periode`` strings of
         ``penilaian_skp``; services from ``standar_layanan`` and ``layanan``.
         """
@@ -90,7 +90,10 @@ class FormOptions:
                 .dropna(subset=["kode_opd"])
                 .drop_duplicates("kode_opd")
             )
-            o = o.sort_values("kode_opd")
+            # by name, as a reader looks for an office ("Dinas Kesehatan (DINKES)"); the code
+            # breaks ties and orders OPDs without a name
+            name_key = o["nama_opd"].map(lambda n: n.casefold() if isinstance(n, str) else "")
+            o = o.assign(_urut=name_key).sort_values(["_urut", "kode_opd"], kind="stable")
             opd_opts = [
                 (f"{n} ({k})" if isinstance(n, str) and n else str(k), str(k))
                 for k, n in zip(o["kode_opd"], o["nama_opd"], strict=True)
@@ -172,8 +175,8 @@ def resolve_defaults(
 def _opd_periode(data: Any, kode_opd: str) -> str | None:
     """The period an OPD's own parameter file sets (``None``: it sets none, or no settings)."""
     settings = getattr(data, "settings", None)
-    if settings is None or settings.opd_files.get(kode_opd, {}).get("periode") is None:
-        return None
+    if settings is None or settings.opd_files.get(kode_opd, {}).get("periode") in (None, "auto"):
+        return None  # auto: the data's period (ReportData.periode)
     return str(Periode.parse(settings.for_opd(kode_opd).periode))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -13,8 +12,10 @@ from typing import Any
 from kinerja.domain.period import Periode
 from kinerja.report.registry import NOTEBOOKS
 from kinerja.serve.definitions import FormDef, form_definitions
+from kinerja.serve.lifecycle import die_with_parent
 from kinerja.serve.memo import get_data, resolve_dirs
 from kinerja.serve.options import options_for, resolve_defaults
+from kinerja.serve.privacy import form_gate
 from kinerja.serve.query import ENV_FORM_CACHE
 from kinerja.serve.render_cache import (
     RenderCache,
@@ -70,12 +71,15 @@ def prerender_one(
     key = data_key_of(data)
     if key is None:
         raise TypeError("data tanpa hash berkas/parameter tidak dapat dipra-render")
-    cache = RenderCache(root, form=name, data_key=key, sections=[s.key for s in sections])
+    gate = form_gate(data)
+    cache = RenderCache(
+        root, form=name, data_key=key, sections=[s.key for s in sections], gate=lambda: gate
+    )
     if cache.has(selection):
         return "ada"
     outputs: dict[str, list[dict[str, Any]]] = {}
     for s in sections:
-        out, ok = render_section_checked(s, data, selection)
+        out, ok = render_section_checked(s, data, selection, gate)
         if not ok:
             return "gagal"
         outputs[s.key] = out
@@ -85,20 +89,10 @@ def prerender_one(
 _WORKER: dict[str, Any] = {}
 
 
-def _exit_with_parent() -> None:
-    """End this process when its parent is gone (a killed app never leaves workers behind)."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="kinerja-induk", daemon=True).start()
-
-
-def _prerender_worker_init(cache_dir: str, data_dir: str | None, nice: int) -> None:
-    _exit_with_parent()
+def _prerender_worker_init(cache_dir: str, data_dir: str | None, nice: int, parent: int) -> None:
+    # the pre-render process started this worker from its main thread; ``parent`` is passed
+    # explicitly: a worker whose parent died while it was still importing ends here at once
+    die_with_parent(parent)
     with contextlib.suppress(OSError, AttributeError):
         os.nice(nice)  # the server, the kernels and the browser come first
     import matplotlib
@@ -157,7 +151,7 @@ def prerender(
         max_workers=max(1, int(jobs)),
         mp_context=ctx,
         initializer=_prerender_worker_init,
-        initargs=(c, d, int(nice)),
+        initargs=(c, d, int(nice), os.getpid()),
     ) as pool:
         # the plan comes from a worker (this process never loads the data)
         tasks = pool.submit(_prerender_plan, tuple(names), str(root)).result()
@@ -184,8 +178,9 @@ def prerender_main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--data", default=None)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--nice", type=int, default=10)
+    ap.add_argument("--parent", type=int, default=None, help="pid server (mati bersamanya)")
     args = ap.parse_args(argv)
-    _exit_with_parent()
+    die_with_parent(args.parent)  # a killed server never leaves this process behind
     try:
         prerender(
             cache_dir=args.cache,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import pandas as pd
 
 from kinerja.data.atomic import atomic_write_text
 from kinerja.domain.cache_key import cache_key
-from kinerja.domain.settings import read_env
+from kinerja.domain.settings import ENV_CODE_VERSION, read_env
 from kinerja.serve.options import FormOptions, options_for, resolve_defaults
 from kinerja.serve.sections import Section, Selection
 
@@ -33,6 +33,14 @@ def code_version() -> str:
     matplotlib/seaborn/pandas version never serves an output rendered by the old code.
     """
     global _CODE_VERSION
+    if _CODE_VERSION is None:
+        # `kinerja app` computes it once and hands it to its kernels and pre-render
+        # (KINERJA_CODE_VERSION): the files may change on disk while the server runs, but the
+        # code it runs is what it imported at start, and every process must agree on the keys
+        handed = read_env().code_version or ""
+        if len(handed) == 64 and all(c in "0123456789abcdef" for c in handed):
+            _CODE_VERSION = handed
+            return _CODE_VERSION
     if _CODE_VERSION is None:
         import hashlib
         from importlib.metadata import PackageNotFoundError, version
@@ -100,6 +108,10 @@ class RenderCache:
         :func:`data_key` of the data the outputs were rendered from.
     sections : sequence of str
         Section keys of the form, in order (part of the key).
+    gate : callable, optional
+        ``gate() -> PersonalDataGate`` (:func:`kinerja.serve.privacy.form_gate`), called on the
+        first write: every file is checked before it is stored, and a file with a NIP or an
+        employee's name is not written.
 
     Notes
     -----
@@ -117,8 +129,10 @@ class RenderCache:
         form: str,
         data_key: str,
         sections: Sequence[str],
+        gate: Callable[[], Any] | None = None,
     ) -> None:
         self.root = Path(root)
+        self._gate_factory = gate
         self.form = form
         self.data_key = data_key
         self.sections = tuple(sections)
@@ -191,7 +205,7 @@ class RenderCache:
             },
             "defaults": {k: (None if v is None else str(v)) for k, v in defaults.items()},
         }
-        return _atomic_json(self.meta_path(inputs), payload)
+        return self._write(self.meta_path(inputs), payload)
 
     def has(self, selection: Selection) -> bool:
         """Whether ``selection`` is stored (without reading it)."""
@@ -211,6 +225,17 @@ class RenderCache:
             },
             "sections": {k: list(outputs[k]) for k in self.sections},
         }
+        return self._write(path, payload)
+
+    def _write(self, path: Path, payload: Any) -> bool:
+        """Write ``payload`` only when the personal-data gate passes (atomic)."""
+        from kinerja.serve.privacy import PersonalDataLeak, payload_text
+
+        if self._gate_factory is not None:
+            hits = self._gate_factory().scan(payload_text(payload))
+            if hits:
+                log.error("%s", PersonalDataLeak(str(path), hits))
+                return False
         return _atomic_json(path, payload)
 
 
@@ -242,7 +267,15 @@ def render_cache_for(
     key = data_key_of(data)
     if key is None:
         return None
-    return RenderCache(root, form=name, data_key=key, sections=[s.key for s in sections])
+    from kinerja.serve.privacy import form_gate
+
+    return RenderCache(
+        root,
+        form=name,
+        data_key=key,
+        sections=[s.key for s in sections],
+        gate=lambda: form_gate(data),
+    )
 
 
 def options_and_defaults(
@@ -261,7 +294,10 @@ def options_and_defaults(
         got = cache.get_meta(inputs)
         if got is not None:
             return got
-    options = options_for(data)
+    from kinerja.serve.privacy import form_gate, safe_options
+
+    # labels with a NIP or an employee's name never reach a drop-down (nor the meta file)
+    options = safe_options(form_gate(data), options_for(data))
     defaults = resolve_defaults(name, data, kode_opd, periode, jenis_layanan)
     if cache is not None:
         cache.put_meta(inputs, options, defaults)
@@ -269,6 +305,7 @@ def options_and_defaults(
 
 
 __all__ = [
+    "ENV_CODE_VERSION",
     "options_and_defaults",
     "Outputs",
     "RenderCache",

@@ -48,13 +48,16 @@ class Section:
 
 
 def _figure_bundle(fig: Any) -> dict[str, Any]:
+    from kinerja.serve.privacy import figure_texts
+
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
     png = base64.b64encode(buf.getvalue()).decode("ascii")
     return {
         "output_type": "display_data",
         "data": {"image/png": png, "text/plain": "<Grafik>"},
-        "metadata": {},
+        # the text drawn in the image, for the personal-data gate (kinerja.serve.privacy)
+        "metadata": {"kinerja/teks-grafik": figure_texts(fig)},
     }
 
 
@@ -132,9 +135,14 @@ def render_section(section: Section, data: Any, selection: Selection) -> list[di
 
 
 def render_section_checked(
-    section: Section, data: Any, selection: Selection
+    section: Section, data: Any, selection: Selection, gate: Any = None
 ) -> tuple[list[dict[str, Any]], bool]:
-    """:func:`render_section` plus whether the builder succeeded (failures are never cached)."""
+    """:func:`render_section` plus whether the builder succeeded (failures are never cached).
+
+    ``gate`` (a :class:`kinerja.protect.PersonalDataGate`, see :mod:`kinerja.serve.privacy`):
+    outputs with a NIP or an employee's name are replaced by an Indonesian note and reported as
+    not succeeded, so they are neither shown nor stored.
+    """
     import matplotlib.pyplot as plt
     from IPython.utils.capture import capture_output
 
@@ -165,4 +173,8 @@ def render_section_checked(
             }
         ]
         return outputs, False
+    if gate is not None:
+        from kinerja.serve.privacy import gate_section
+
+        return gate_section(gate, section.key, outputs)
     return outputs, True

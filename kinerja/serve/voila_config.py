@@ -46,10 +46,18 @@ def voila_config(
     cell_timeout: int = CELL_TIMEOUT,
     cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
     cull_interval: int = CULL_INTERVAL,
+    token: str | None = None,
 ) -> dict[str, Any]:
-    """The traitlets configuration ``kinerja app`` gives Voila (written as ``voila.json``)."""
+    """The traitlets configuration ``kinerja app`` gives Voila (written as ``voila.json``).
+
+    ``token``: every page, websocket and API call then needs it (``?token=...`` once, after which
+    the browser keeps a login cookie) -- for a machine shared with other users, whose processes
+    can reach 127.0.0.1 too. ``None``: no token (Voila's default for a local server).
+    """
+    voila: dict[str, Any] = {"token": str(token)} if token else {}
     return {
         "Voila": {
+            **voila,
             "ip": "127.0.0.1",
             "port": int(port),
             "port_retries": 0,

@@ -165,8 +165,8 @@ def test_pppk_layout_can_be_a_warning(tmp_path):
     )
     ds = load(write_folder(tmp_path / "data", tables), pppk_nip="warn")
     assert ds.n_quarantined == 0
-    assert ds.warnings["pesan"].str.contains("§5.2").any()
-    assert any("§5.2" in n for n in ds.notes)
+    assert ds.warnings["pesan"].str.contains("NI PPPK tidak mengikuti pola").any()
+    assert any("NI PPPK diperiksa" in n for n in ds.notes)
 
 
 def test_missing_required_table(tmp_path):
@@ -271,13 +271,15 @@ def test_header_only_tables_load_with_zero_rows(tmp_path):
 
 
 def test_unclosed_quote_over_128_kib_is_quarantined_not_fatal(tmp_path):
-    """An unclosed quote swallows the rest of the file into one field longer than the csv
-    module's default limit (128 KiB): the record is quarantined, the folder still loads."""
+    """An unclosed quote followed by a field longer than the csv module's default limit
+    (128 KiB): the record and the row after it are quarantined apart (issue 14: never
+    swallowed into one record), the folder still loads."""
     write_folder(tmp_path)
     opd = tmp_path / "opd.csv"
     text = opd.read_text(encoding="utf-8")
     opd.write_text(text + 'X1,"Tanpa tutup ' + "a" * 200_000 + "\nX2,Nama,,dinas,\n", "utf-8")
     ds = load(tmp_path)
     row = ds.summary.set_index("table").loc["opd"]
-    assert row["quarantined"] == 1
+    assert row["quarantined"] == 2
+    assert ds.quarantine["opd"]["_alasan"].str.contains("tanda kutip").all()
     assert row["read"] == row["accepted"] + row["quarantined"]

@@ -298,7 +298,7 @@ def test_form_definitions_build_every_section(data):
     from kinerja.serve.forms import Selection
 
     defs = definitions.form_definitions()
-    assert set(defs) == {"laporan_opd", "penjelajah_hambatan", "ringkasan_kota"}
+    assert set(defs) == {"laporan_opd", "penjelajah_hambatan", "ringkasan_kota", "pantau_bulanan"}
     sel = Selection(kode_opd="DPMPTSP", periode=PERIODE, jenis_layanan=None)
     for name, fd in defs.items():
         for section in fd.sections():
@@ -347,5 +347,5 @@ def test_precomputed_metrics_are_reused_only_for_the_same_inputs(sample_dataset,
     assert store.ReportData.from_cache(cache, params=other, today="2026-01-15")._memo == {}
 
     # a damaged metrics file only costs time
-    (cache / store.METRICS_FILE).write_bytes(b"not a pickle")
+    (cache / store.METRICS_FILE / "index.json").write_bytes(b"not json")
     assert store.ReportData.from_cache(cache, today="2026-01-15")._memo == {}

@@ -91,7 +91,7 @@ def test_batch_outputs_manifest_and_isolated_failure(tmp_path, params_dir):
         assert (out / "kota" / name).is_file()
 
     # the failing report: executed notebook kept with the failing cell visible, no HTML
-    failed = nbformat.read(out / "opd" / "ERR1.ipynb", as_version=4)
+    failed = nbformat.read(out / "opd" / "ERR1.gagal.ipynb", as_version=4)  # issue 12
     errors = [
         o
         for c in failed.cells
@@ -233,8 +233,9 @@ def test_disk_full_during_export_fails_that_report_cleanly(tmp_path, monkeypatch
     (out / "opd" / "OKA.html").write_text("laporan lama")  # stale page of an earlier run
     res = tasks.run_one(_task(out, cache))
     assert res["status"] == "gagal" and "ruang disk penuh" in res["error"]
-    assert (out / "opd" / "OKA.ipynb").is_file()
-    assert not (out / "opd" / "OKA.html").exists()  # no stale report left behind
+    # the previous good set stays; nothing of the failed set is moved into place (issue 12)
+    assert (out / "opd" / "OKA.html").read_text() == "laporan lama"
+    assert not (out / "opd" / "OKA.ipynb").exists()
     assert not list((out / "opd").glob(".*tmp*"))
 
 
@@ -370,9 +371,11 @@ def test_rekap_step_is_gated_and_reported(tmp_path, monkeypatch):
     assert res["status"] == "ok", res
     sheets = pd.read_excel(out / "rekap.xlsx", sheet_name=None)
     # the fixture data has only opd and pegawai: every stream is listed as missing, none invented
-    notes = sheets["Keterangan"]
-    assert set(notes["tabel"]) == set(rekap.TABLE_COLUMNS)
-    assert (notes["baris"] == 0).all()
+    notes = sheets["Keterangan"]  # one row per sheet (issue 13 item 7: Indonesian layout)
+    from kinerja.report.rekap_xlsx import SHEET_NAMES
+
+    assert set(notes["Lembar"]) == {SHEET_NAMES[n] for n in rekap.TABLE_COLUMNS}
+    assert notes["Penjelasan"].str.contains("tidak dibuat, tabel sumbernya tidak ada").all()
     assert res["sha256"] == file_sha256(out / "rekap.xlsx")
     before = (out / "rekap.xlsx").read_bytes()
 
@@ -383,8 +386,8 @@ def test_rekap_step_is_gated_and_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(rekap, "write_rekap", leaky)
     res = batch._rekap_step(cache, out, "2025", default_params_dir())
     assert res["status"] == "gagal" and "data pribadi" in res["error"]
-    # the earlier workbook is left untouched, no temp file is left behind
-    assert (out / "rekap.xlsx").read_bytes() == before
+    # the stale workbook of the earlier run is removed (issue 12), no temp file is left behind
+    assert before and not (out / "rekap.xlsx").exists() and res["berkas_lama_dihapus"]
     assert not list(out.glob(".rekap*"))
 
 

@@ -462,3 +462,117 @@ def test_busy_port_is_refused_in_indonesian(tmp_path, capsys):
         rc = cli_app(argparse.Namespace(data=str(tmp_path), port=port, params=None))
     assert rc == 1
     assert "sedang dipakai" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------ landing page, URL
+
+
+def _external(urls: list[str]) -> list[str]:
+    from urllib.parse import urlsplit
+
+    return [
+        u
+        for u in urls
+        if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+        and urlsplit(u).hostname != "127.0.0.1"
+    ]
+
+
+@pytest.mark.slow
+def test_landing_page_lists_the_forms_in_indonesian_and_nothing_leaves_the_machine(server, browser):
+    from kinerja.serve.landing import form_links
+
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900}, locale="id-ID")
+    pg = ctx.new_page()
+    pg.set_default_timeout(PAGE_MS)
+    requested: list[str] = []
+    pg.on("request", lambda r: requested.append(r.url))
+    try:
+        pg.goto(server["url"], wait_until="load")
+        assert pg.evaluate("() => document.documentElement.lang") == "id"
+        assert "Formulir evaluasi kinerja" in pg.inner_text("h1")
+        items = pg.evaluate(
+            "() => [...document.querySelectorAll('.kinerja-formulir-item')].map(li => "
+            "({title: li.querySelector('a').textContent, href: li.querySelector('a')"
+            ".getAttribute('href'), text: li.querySelector('p').textContent}))"
+        )
+        expected_links = form_links()
+        assert [i["title"] for i in items] == [f.title for f in expected_links]
+        assert [i["href"] for i in items] == [f.href for f in expected_links]
+        assert all(len(i["text"]) > 20 for i in items)  # a description for every form
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / "app-beranda.png"))
+        # follow the first link: the form page itself requests nothing outside 127.0.0.1 either
+        pg.click(".kinerja-formulir-item a")
+        pg.wait_for_selector(".kinerja-kontrol-kode_opd select")
+        pg.wait_for_function(
+            "() => { const o = document.querySelector('.kinerja-bagian-ikm');"
+            " return !!o && o.innerText.trim().length > 0; }"
+        )
+        pg.wait_for_timeout(500)
+        assert requested and not _external(requested), _external(requested)
+    finally:
+        with contextlib.suppress(Exception):
+            pg.close(run_before_unload=True)
+            pg.wait_for_timeout(300)
+        ctx.close()
+
+
+@pytest.mark.slow
+def test_switching_opd_updates_the_url_and_the_copied_link_reopens_it(server, expected, page):
+    from urllib.parse import parse_qs, urlsplit
+
+    _open_form(page, server["url"] + "voila/render/laporan_opd.ipynb")
+    labels = page.evaluate(
+        "() => [...document.querySelectorAll('.kinerja-kontrol-kode_opd option')].map(o => o.value)"
+    )
+    # the drop-down is sorted by name, the code beside it: "Dinas ... (DINKES)"
+    assert labels == [lab for lab, _ in expected["options"].opd]
+    keys = [lab.rsplit(" (", 1)[0].casefold() for lab in labels]
+    assert keys == sorted(keys)
+    current = page.evaluate(_SELECTED, "kode_opd")
+    target_label = next(lab for lab in labels[3:] if lab != current)
+    target = next(v for lab, v in expected["options"].opd if lab == target_label)
+    before = page.evaluate(_REDRAWS)
+    page.select_option(".kinerja-kontrol-kode_opd select", value=target_label)
+    page.wait_for_function(
+        "(k) => new URLSearchParams(location.search).get('kode_opd') === k", arg=target
+    )
+    page.wait_for_function(f"(n) => ({_REDRAWS})() > n", arg=before)
+    copied = page.url
+    query = parse_qs(urlsplit(copied).query)
+    assert query["kode_opd"] == [target] and "periode" in query
+    periode = query["periode"][0]
+
+    ctx = page.context.browser.new_context(viewport={"width": 1200, "height": 900})
+    other = ctx.new_page()
+    other.set_default_timeout(PAGE_MS)
+    try:
+        _open_form(other, copied)
+        other.wait_for_function(f"(v) => ({_SELECTED})('kode_opd') === v", arg=target_label)
+        assert other.evaluate(_SELECTED, "periode") == _label(expected, "periode", periode)
+        assert parse_qs(urlsplit(other.url).query)["kode_opd"] == [target]
+    finally:
+        with contextlib.suppress(Exception):
+            other.close(run_before_unload=True)
+            other.wait_for_timeout(300)
+        ctx.close()
+
+
+@pytest.mark.slow
+def test_service_control_follows_into_the_url(server, expected, page):
+    page.goto(
+        server["url"] + "voila/render/penjelajah_hambatan.ipynb", wait_until="domcontentloaded"
+    )
+    page.wait_for_selector(".kinerja-kontrol-jenis_layanan select")
+    page.wait_for_selector(".kinerja-bagian-hambatan_ringkasan table")
+    services = page.evaluate(
+        "() => [...document.querySelectorAll('.kinerja-kontrol-jenis_layanan option')]"
+        ".map(o => o.value)"
+    )
+    current = page.evaluate(_SELECTED, "jenis_layanan")
+    choice = next(s for s in services if s not in (current, "Semua layanan"))
+    page.select_option(".kinerja-kontrol-jenis_layanan select", value=choice)
+    page.wait_for_function(
+        "(j) => new URLSearchParams(location.search).get('jenis_layanan') === j", arg=choice
+    )

@@ -118,8 +118,9 @@ def test_parse_query_empty_and_too_many_fields():
 
 
 def test_options_from_tables(options):
-    assert options.opd[0] == ("Dinas Pendidikan (1.01)", "1.01")
-    assert [v for _, v in options.opd] == ["1.01", "1.02", "2.01"]
+    # sorted by name (not by code), the code beside the name
+    assert options.opd[0] == ("Dinas Kesehatan (1.02)", "1.02")
+    assert [v for _, v in options.opd] == ["1.02", "1.01", "2.01"]
     values = [v for _, v in options.periode]
     # newest year first; year, then its quarters, then its months
     assert values[0] == "2025"
@@ -154,7 +155,7 @@ def test_form_defaults_come_from_parameters(options):
 
 def test_invalid_default_falls_back_with_note(options):
     form = make_form(options, [Section("a", "A", Recorder())], defaults={"kode_opd": "7.77"})
-    assert form.controls["kode_opd"].value == "1.01"
+    assert form.controls["kode_opd"].value == options.opd[0][1]  # the first in name order
     assert "7.77" in form.notes_box.value and "tidak ada" in form.notes_box.value
 
 
@@ -328,7 +329,10 @@ def test_run_under_voila_shows_form_with_query_and_forum(tables, monkeypatch):
     assert form.selection.kode_opd == "2.01"
     assert form.selection.audience == "forum"
     assert "audiens forum" in form.notes_box.value
-    assert shown and shown[0][0] is form.widget
+    # first the static preview of the selection (painted before the widgets), then the form
+    assert len(shown) == 2 and shown[1][0] is form.widget
+    assert shown[0][0]["text/html"].startswith("<div class='kinerja-pratinjau'")
+    assert "kode_opd=2.01" in shown[0][0]["text/html"]
 
 
 def test_wait_for_request_info_reads_voila_query_socket():

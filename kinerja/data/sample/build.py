@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 from typing import Literal
@@ -76,6 +77,70 @@ def _write(table: pa.Table, path: Path, fmt: Literal["csv", "parquet"]) -> None:
         pq.write_table(table, path)
 
 
+#: Accepted ranges of ``kinerja sample`` (and :func:`generate`): beyond them the generator
+#: either fails deep inside numpy/pandas or writes gigabytes.
+YEAR_RANGE = (1990, 2100)
+SCALE_MAX = 20.0
+SEED_MAX = 2**63 - 1
+
+
+def check_sample_args(
+    out_dir: str | Path, *, seed: object, scale: object, year: object, fmt: object = "csv"
+) -> Path:
+    """Check the options of ``kinerja sample`` before anything is generated.
+
+    Returns
+    -------
+    Path
+        The output folder.
+
+    Raises
+    ------
+    SampleDataError
+        With an Indonesian message naming the option and its allowed range: ``year`` in
+        1990..2100, ``seed`` a whole number >= 0, ``scale`` in (0, 20], ``fmt`` csv or parquet,
+        and ``out_dir`` a folder (not an existing file, not below a file, not a symbolic link).
+    """
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise SampleDataError(f"--year harus bilangan bulat, bukan {year!r}")
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise SampleDataError(
+            f"--year {year} di luar rentang {YEAR_RANGE[0]}..{YEAR_RANGE[1]}; contoh: --year 2026"
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise SampleDataError(f"--seed harus bilangan bulat, bukan {seed!r}")
+    if not 0 <= seed <= SEED_MAX:
+        raise SampleDataError(
+            f"--seed harus bilangan bulat 0 atau lebih, bukan {seed}; contoh: --seed 7"
+        )
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale != scale:
+        raise SampleDataError(f"--scale harus angka, bukan {scale!r}")
+    if not 0 < scale <= SCALE_MAX:
+        raise SampleDataError(
+            f"--scale harus lebih dari 0 dan paling besar {SCALE_MAX:g}, bukan {scale:g}; "
+            "contoh: --scale 0.2 (seperlima ukuran sampel)"
+        )
+    if fmt not in ("csv", "parquet"):
+        raise SampleDataError(f"format tidak dikenal: {fmt!r} (pilih csv atau parquet)")
+    out = Path(out_dir)
+    if str(out_dir).strip() == "":
+        raise SampleDataError("--out tidak boleh kosong; contoh: --out data/sampel")
+    if out.is_symlink():
+        raise SampleDataError(f"--out {out} adalah tautan simbolik (symlink); pilih folder biasa")
+    if out.exists() and not out.is_dir():
+        raise SampleDataError(
+            f"--out {out} sudah ada sebagai berkas, bukan folder; pilih folder lain"
+        )
+    for parent in out.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise SampleDataError(
+                    f"--out {out} berada di bawah berkas {parent}; pilih folder lain"
+                )
+            break
+    return out
+
+
 def generate(
     out_dir: str | Path,
     *,
@@ -98,9 +163,7 @@ def generate(
     fmt : {"csv", "parquet"}
         File format.
     """
-    if fmt not in ("csv", "parquet"):
-        raise SampleDataError(f"format tidak dikenal: {fmt!r} (pilih csv atau parquet)")
-    out = Path(out_dir)
+    out = check_sample_args(out_dir, seed=seed, scale=scale, year=year, fmt=fmt)
     out.mkdir(parents=True, exist_ok=True)
     tables = build_tables(seed=seed, scale=scale, year=year)
     paths: dict[str, Path] = {}
@@ -123,9 +186,13 @@ def cli_sample(args: argparse.Namespace) -> int:
     fmt = getattr(args, "format", "csv") or "csv"
     t0 = time.perf_counter()
     try:
+        check_sample_args(args.out, seed=args.seed, scale=args.scale, year=args.year, fmt=fmt)
         paths = generate(args.out, seed=args.seed, scale=args.scale, year=args.year, fmt=fmt)
     except SampleDataError as exc:
-        print(f"Gagal membuat data sampel: {exc}")
+        print(f"Gagal membuat data sampel: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Gagal menulis data sampel ke {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     elapsed = time.perf_counter() - t0
     print(f"Data sampel Kota Salatiga tahun {args.year} (seed {args.seed}, skala {args.scale}):")

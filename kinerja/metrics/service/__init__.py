@@ -3,7 +3,7 @@
 Implements issue 3 items 4 and 9 on the ``layanan`` event log of the data contract (one row = one
 stage of one request: ``id_permohonan, kode_opd, jenis_layanan, tahap, mulai, selesai``) against the
 published ``standar_layanan`` (``jangka_waktu_hari_kerja``, the *jangka waktu penyelesaian* of UU
-25/2009 Pasal 21 / PermenPANRB 15/2014, reference.md §4.1).
+25/2009 Pasal 21 / PermenPANRB 15/2014).
 
 Definitions (the data contract, ``layanan`` and "Working days"):
 
@@ -53,6 +53,7 @@ Modules
 :mod:`~kinerja.metrics.service.leadtime` (lead time, SLA, per-service summary),
 :mod:`~kinerja.metrics.service.stages` (stages and bottleneck),
 :mod:`~kinerja.metrics.service.flow` (variants, rework, backlog, throughput),
+:mod:`~kinerja.metrics.service.process` (stage time shares of late requests, transitions),
 :mod:`~kinerja.metrics.service.tables` (all tables in one pass) and
 :mod:`~kinerja.metrics.service.arrays` (integer codes and grouped percentiles).
 """
@@ -63,6 +64,7 @@ from kinerja.metrics.service.arrays import grouped_quantile
 from kinerja.metrics.service.events import ARROW, SERVICE_KEYS
 from kinerja.metrics.service.flow import backlog, rework, throughput, variants
 from kinerja.metrics.service.leadtime import request_table, service_summary
+from kinerja.metrics.service.process import stage_time_shares, stage_transitions
 from kinerja.metrics.service.stages import bottleneck_stages, stage_summary, stage_table
 from kinerja.metrics.service.tables import service_tables
 
@@ -78,6 +80,8 @@ __all__ = [
     "service_tables",
     "stage_summary",
     "stage_table",
+    "stage_time_shares",
+    "stage_transitions",
     "throughput",
     "variants",
 ]

@@ -73,6 +73,26 @@ def _month_floor(values: pd.Series, freq: str) -> pd.Series:
     return pd.to_datetime(values).dt.to_period(freq.removesuffix("S") or "M").dt.start_time
 
 
+def _every_month(counts: pd.DataFrame, keys: list[str], freq: str) -> pd.DataFrame:
+    """``counts`` (indexed by ``*keys, bulan``) with a 0 row for every month without a request
+    between a group's first month and the log's last month (a quiet month is 0, not missing)."""
+    if counts.empty:
+        return counts
+    months = counts.index.get_level_values("bulan")
+    last = months.max()
+    if not keys:
+        full = pd.date_range(months.min(), last, freq=freq, name="bulan")
+        return counts.reindex(full, fill_value=0)
+    parts = []
+    for group, sub in counts.groupby(level=list(range(len(keys))), sort=True):
+        group = group if isinstance(group, tuple) else (group,)
+        sub_months = sub.index.get_level_values("bulan")
+        full = pd.date_range(sub_months.min(), last, freq=freq)
+        idx = pd.MultiIndex.from_tuples([(*group, m) for m in full], names=[*keys, "bulan"])
+        parts.append(sub.reindex(idx, fill_value=0))
+    return pd.concat(parts)
+
+
 def backlog(
     requests: pd.DataFrame,
     *,
@@ -88,7 +108,8 @@ def backlog(
         ``*by, bulan, masuk, selesai, sisa``: ``masuk`` = requests whose first ``mulai`` falls in
         the month, ``selesai`` = requests whose last ``selesai`` falls in it, ``sisa`` = Σ masuk −
         Σ selesai up to and including the month (requests started and not yet finished at the
-        month's end).
+        month's end). Every month from a group's first to the log's last is present (a month
+        without arrivals or completions has 0 and 0).
 
     Notes
     -----
@@ -105,7 +126,8 @@ def backlog(
     )
     ma = a.groupby([*keys, "bulan"])["masuk"].sum()
     mb = b.groupby([*keys, "bulan"])["selesai"].sum()
-    out = pd.concat([ma, mb], axis=1).fillna(0).astype(np.int64).sort_index().reset_index()
+    out = pd.concat([ma, mb], axis=1).fillna(0).astype(np.int64).sort_index()
+    out = _every_month(out, keys, freq).reset_index()
     if keys:
         cum = out.groupby(keys)[["masuk", "selesai"]].cumsum()
     else:

@@ -106,6 +106,12 @@ def section_hambatan_ringkasan(
                 title=f"Permohonan masuk, selesai dan tunggakan, {per.label}",
                 y_label="Jumlah permohonan",
                 source=SOURCE_LABELS["layanan"],
+                months=(per.start, min(per.end, pd.Timestamp(bl["bulan"].max()))),
+                notes=[
+                    "Masuk = permohonan yang dimulai pada bulan itu; selesai = yang tahap "
+                    "terakhirnya selesai pada bulan itu; belum selesai = sisa pada akhir bulan. "
+                    "Bulan tanpa permohonan digambar 0."
+                ],
             )
         )
     return out
@@ -137,7 +143,6 @@ def section_hambatan_tahap(
 ) -> list[Any]:
     """Waiting and processing time per stage, share of the lead time, rework, bottleneck."""
     from kinerja.metrics.service import rework
-    from kinerja.report.charts import bar_chart
 
     per = Periode.parse(periode)
     out: list[Any] = (
@@ -176,10 +181,10 @@ def section_hambatan_tahap(
     cols = ([Col("jenis_layanan", "Jenis layanan")] if jenis_layanan is None else []) + [
         Col("tahap", "Tahap"),
         Col("n", "Kejadian", "int"),
-        Col("median_tunggu_jam", "Median tunggu (jam)", "number", 1),
-        Col("p90_tunggu_jam", "P90 tunggu (jam)", "number", 1),
-        Col("median_proses_jam", "Median proses (jam)", "number", 1),
-        Col("p90_proses_jam", "P90 proses (jam)", "number", 1),
+        Col("median_tunggu_jam", "Median tunggu (jam kalender)", "number", 1),
+        Col("p90_tunggu_jam", "P90 tunggu (jam kalender)", "number", 1),
+        Col("median_proses_jam", "Median proses (jam kalender)", "number", 1),
+        Col("p90_proses_jam", "P90 proses (jam kalender)", "number", 1),
         Col("persen", "Porsi waktu", "percent", 1),
         Col("persen_diulang", "% permohonan diulang", "percent", 1),
     ]
@@ -200,34 +205,58 @@ def section_hambatan_tahap(
         )
     )
     if jenis_layanan is not None:
-        shown = st.loc[~mask["median_tunggu_jam"]]
-        long = pd.concat(
-            [
-                shown[["tahap", "median_tunggu_jam"]]
-                .rename(columns={"median_tunggu_jam": "jam"})
-                .assign(ukuran="Median tunggu"),
-                shown[["tahap", "median_proses_jam"]]
-                .rename(columns={"median_proses_jam": "jam"})
-                .assign(ukuran="Median proses"),
-            ],
-            ignore_index=True,
-        )
-        if len(long):
-            out.append(
-                bar_chart(
-                    long,
-                    category="tahap",
-                    value="jam",
-                    hue="ukuran",
-                    hue_label="",
-                    order=list(shown["tahap"]),
-                    title=f"Waktu tunggu dan proses per tahap: {jenis_layanan}",
-                    value_label="Jam",
-                    source=src,
-                    decimals=1,
-                )
-            )
+        out.extend(_late_share_chart(t, kode_opd, jenis_layanan, order, hb, src))
     return out
+
+
+def _late_share_chart(
+    t: dict[str, pd.DataFrame],
+    kode: str,
+    jenis: str,
+    order: dict[str, int],
+    hb: pd.DataFrame,
+    src: str,
+) -> list[Any]:
+    """Bar chart of each stage's share of the late requests' time: the measure that names the
+    bottleneck in the sentence above it (all requests when none was late)."""
+    from kinerja.metrics.service import stage_time_shares
+    from kinerja.report.charts import bar_chart
+
+    ev = svc_rows(t["peristiwa"], kode, jenis)
+    req = svc_rows(t["permohonan"], kode, jenis)
+    if ev.empty:
+        return []
+    sh = stage_time_shares(ev, req)
+    late = bool((sh["n_terlambat"] > 0).any())
+    col = "porsi_terlambat" if late else "porsi_semua"
+    sh = sh.assign(persen=sh[col] * 100)
+    sh = sh.assign(_urut=sh["tahap"].map(order).fillna(len(order))).sort_values(["_urut", "tahap"])
+    bottleneck = str(hb["tahap_hambatan"].iloc[0]) if len(hb) else None
+    n_late = int(sh["n_terlambat"].max())
+    basis = (
+        f"{fmt_int(n_late)} permohonan yang melewati standar"
+        if late
+        else "seluruh permohonan (tidak ada yang melewati standar)"
+    )
+    return [
+        bar_chart(
+            sh,
+            category="tahap",
+            value="persen",
+            title=f"Porsi waktu per tahap pada permohonan terlambat: {jenis}"
+            if late
+            else f"Porsi waktu per tahap: {jenis}",
+            value_label=f"Porsi dari waktu tunggu + proses {basis} (jam kalender)",
+            source=src,
+            percent=True,
+            decimals=1,
+            highlight=bottleneck,
+            notes=[
+                "Batang gelap: tahap hambatan, yaitu tahap dengan porsi waktu terbesar. Sebaran "
+                "per tahap (median dan P90 tunggu dan proses) ada pada tabel di atas."
+            ],
+        )
+    ]
 
 
 def section_hambatan_alur(
@@ -265,7 +294,54 @@ def section_hambatan_alur(
             max_rows=10,
         )
     )
+    if jenis_layanan is not None:
+        out.extend(_process_map(data, kode_opd, jenis_layanan, per))
     return out
+
+
+def _process_map(data: ReportData, kode: str, jenis: str, per: Periode) -> list[Any]:
+    """The process map of one service: stages, transitions with counts and median waits."""
+    from kinerja.metrics.service import stage_time_shares, stage_transitions
+    from kinerja.report.process_map import process_map_chart
+
+    t = data.metric("service", per)
+    ev = svc_rows(t["peristiwa"], kode, jenis)
+    if ev.empty:
+        return []
+    edges = stage_transitions(ev)
+    small = edges["n"] < data.k_responden
+    edges = edges.assign(median_tunggu_jam=edges["median_tunggu_jam"].where(~small))
+    order = _stage_order(data, t, kode, jenis)
+    sh = stage_time_shares(ev, svc_rows(t["permohonan"], kode, jenis))
+    late = bool((sh["n_terlambat"] > 0).any())
+    nodes = pd.DataFrame(
+        {
+            "tahap": sh["tahap"],
+            "nilai": sh["porsi_terlambat" if late else "porsi_semua"],
+            "_urut": sh["tahap"].map(order).fillna(len(order)),
+        }
+    ).sort_values(["_urut", "tahap"])
+    what = "waktu permohonan terlambat" if late else "waktu seluruh permohonan"
+    notes = [
+        f"Kotak: tahap, urut menurut alur yang paling sering, dengan porsinya dari {what} "
+        "(makin gelap makin besar). Panah: perpindahan langsung antar-tahap, ditulis jumlah "
+        "permohonan · median tunggu sebelum tahap berikutnya (j = jam kalender); panah ke "
+        "belakang atau melingkar = tahap diulang."
+    ]
+    if small.any():
+        notes.append(
+            f"Median tunggu tidak ditulis pada panah yang dilalui kurang dari "
+            f"{data.k_responden} permohonan."
+        )
+    return [
+        process_map_chart(
+            nodes,
+            edges,
+            title=f"Peta proses: {jenis}, {per.label}",
+            source=SOURCE_LABELS["layanan"] + f", permohonan yang dimulai pada {per.label}",
+            notes=notes,
+        )
+    ]
 
 
 def section_hambatan_lambat(
@@ -297,22 +373,35 @@ def section_hambatan_lambat(
     )
     slow["hari_terlama"] = slow["_jam"] / 24
     slow["lewat"] = slow["hari_kerja"] - slow["standar_hari"].astype("float64")
-    cols = ([Col("jenis_layanan", "Jenis layanan")] if jenis_layanan is None else []) + [
-        Col("id_permohonan", "Nomor permohonan", "code"),
-        Col("mulai", "Diajukan", "date"),
-        Col("hari_kerja", "Waktu (hari kerja)", "int"),
-        Col("standar_hari", "Standar", "int"),
-        Col("lewat", "Lewat standar (hari kerja)", "int"),
-        Col("tahap_terlama", "Tahap terlama"),
-        Col("hari_terlama", "Lama tahap itu (hari kalender)", "number", 1),
-    ]
+    cols = (
+        ([Col("jenis_layanan", "Jenis layanan")] if jenis_layanan is None else [])
+        + (
+            # a request number points at one citizen's file: internal audience only
+            [Col("id_permohonan", "Nomor permohonan", "code")] if audience == "internal" else []
+        )
+        + [
+            Col("mulai", "Diajukan", "date"),
+            Col("hari_kerja", "Waktu (hari kerja)", "int"),
+            Col("standar_hari", "Standar", "int"),
+            Col("lewat", "Lewat standar (hari kerja)", "delta", 0),
+            Col("tahap_terlama", "Tahap terlama"),
+            Col("hari_terlama", "Lama tahap itu (hari kalender)", "number", 1),
+        ]
+    )
     out.append(
         render_table(
             slow,
             cols,
             title=f"{fmt_int(len(slow))} permohonan paling lambat, {per.label}",
             source=SOURCE_LABELS["layanan"],
-            notes=["Tanpa identitas pemohon maupun petugas."],
+            notes=[
+                "Tanpa identitas pemohon maupun petugas."
+                + (
+                    ""
+                    if audience == "internal"
+                    else " Nomor permohonan hanya untuk audiens internal."
+                )
+            ],
         )
     )
     return out

@@ -65,19 +65,18 @@ def section_ikm(
     mask = None
     if small:
         mask = pd.DataFrame({c: [True] for c in ("ikm", "mutu", "kinerja_unit")}, index=one.index)
-    out.append(
-        render_table(
-            one,
-            cols,
-            title=f"IKM {per.label}",
-            source=src,
-            suppressed=mask,
-            suppression_note=suppression_note(k, "responden") if small else None,
-            notes=[
-                f"Bobot unsur: {row['bobot']}. Mutu: A ≥ 88,31; B ≥ 76,61; C ≥ 65,00; D di bawahnya."
-            ],
-        )
+    ikm_block = render_table(
+        one,
+        cols,
+        title=f"IKM {per.label}",
+        source=src,
+        suppressed=mask,
+        suppression_note=suppression_note(k, "responden") if small else None,
+        notes=[
+            f"Bobot unsur: {row['bobot']}. Mutu: A ≥ 88,31; B ≥ 76,61; C ≥ 65,00; D di bawahnya."
+        ],
     )
+    out.append(ikm_block)
     if small:
         return out
     el = opd_rows(data.metric("ikm_elements", per), kode_opd)
@@ -118,6 +117,14 @@ def section_ikm(
     if len(per_service) > 1:
         ps = per_service.sort_values("jenis_layanan")
         mask = small_mask(ps, count_col="n_responden", k=k, columns=["ikm", "mutu"])
+        ledger = None
+        if audience == "forum":
+            # complementary: the OPD's IKM is the respondent-weighted mean of these rows
+            from kinerja.protect import ledger_ikm_services, protect_ikm_services
+
+            hide = protect_ikm_services(ps, k=k)
+            mask = pd.DataFrame({"ikm": hide, "mutu": hide}, index=ps.index)
+            ledger = ledger_ikm_services(ps, hide, row, kode_opd=kode_opd, periode=per)
         out.append(
             render_table(
                 ps,
@@ -133,4 +140,5 @@ def section_ikm(
                 suppression_note=suppression_note(k, "responden"),
             )
         )
+        out[-1].ledger = ledger
     return out

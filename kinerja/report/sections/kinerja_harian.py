@@ -67,9 +67,20 @@ def _activity_blocks(
         if audience == "forum"
         else None
     )
+    shown = rows
+    if mask is not None:
+        # a month of fewer than k employees: no report counts (in a one-person unit they are
+        # that person's), and the headcount only as the band "< k"
+        small = mask["persen_hari_melapor"].to_numpy(dtype=bool)
+        mask["n_laporan"] = small
+        shown = rows.assign(
+            n_pegawai=rows["n_pegawai"]
+            .astype(object)
+            .mask(pd.Series(small, index=rows.index), f"< {k}")
+        )
     out: list[Any] = [
         render_table(
-            rows,
+            shown,
             [
                 Col("bulan", "Bulan", "month"),
                 Col("n_pegawai", "Pegawai", "int"),

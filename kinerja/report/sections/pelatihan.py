@@ -37,7 +37,7 @@ def section_pelatihan(
 ) -> list[Any]:
     """20 JP compliance of one OPD (PP 11/2017 jo. PP 17/2020), training mix, and the impact
     estimate of a training wave where there was one (an association, never proof)."""
-    from kinerja.protect import suppress_distribution, suppress_small
+    from kinerja.protect import suppress_small
     from kinerja.report.charts import bar_chart
 
     per = Periode.parse(periode)
@@ -53,12 +53,49 @@ def section_pelatihan(
     if comp.empty or int(comp["n_pegawai"].iloc[0]) == 0:
         return [*out, note("Tidak ada pegawai OPD ini dalam tabel pegawai.")]
     row = comp.iloc[0]
+    small = int(row["n_pegawai"]) < k
+    jp = opd_rows(data.metric("jp", per), kode_opd)
+    bands = jp_bands(jp, target).assign(kode_opd=kode_opd)
     mask = None
-    if audience == "forum" and int(row["n_pegawai"]) < k:
+    ledger = None
+    shown = bands
+    if audience == "forum":
+        from kinerja.protect import (
+            Ledger,
+            cell_key,
+            jp_target_hidden,
+            protected_jp_bands,
+            record_line,
+        )
+
+        # one protected line: the JP bands; "pegawai ≥ 20 JP" is its last band
+        shown = protected_jp_bands(bands, k=k)
+        meets_hidden = jp_target_hidden(shown)
         mask = pd.DataFrame(
-            {c: [True] for c in ("n_memenuhi", "persen_memenuhi_20jp", "median_jp")},
+            {
+                "n_memenuhi": [meets_hidden],
+                "persen_memenuhi_20jp": [meets_hidden],
+                "median_jp": [small],
+            },
             index=comp.index,
         )
+        if small:  # the headcount of a unit below k is shown as a band
+            comp = comp.assign(n_pegawai=[f"< {k}"] * len(comp))
+        ledger = Ledger()
+        fact_src = f"opd/{kode_opd}: Pengembangan Kompetensi (20 JP)"
+        keys, tkey = record_line(
+            ledger,
+            shown,
+            stream="jp",
+            kode_opd=kode_opd,
+            periode=per.year,
+            k=k,
+            source=fact_src,
+            category_col="kelompok",
+        )
+        if not meets_hidden and pd.notna(row["persen_memenuhi_20jp"]):
+            meets = cell_key("jp", kode_opd, per.year, str(shown["kelompok"].iloc[-1]))
+            ledger.share([meets], [tkey], float(row["persen_memenuhi_20jp"]), decimals=1)
     out.append(
         render_table(
             comp,
@@ -79,13 +116,7 @@ def section_pelatihan(
             audience=audience,
         )
     )
-    jp = opd_rows(data.metric("jp", per), kode_opd)
-    bands = jp_bands(jp, target).assign(kode_opd=kode_opd)
-    shown = (
-        suppress_distribution(bands, group_cols=("kode_opd",), category_col="kelompok", k=k)
-        if audience == "forum"
-        else bands
-    )
+    out[-1].ledger = ledger
     out.append(
         render_table(
             shown,
@@ -116,7 +147,15 @@ def section_pelatihan(
             )
         )
     mix = opd_rows(data.metric("training_mix", per), kode_opd)
-    if not mix.empty:
+    if not mix.empty and audience == "forum" and small:
+        # in a unit below k, the list of training types itself describes its few employees
+        out.append(
+            note(
+                f"Ragam pelatihan tidak ditampilkan: OPD ini memiliki kurang dari {k} pegawai, "
+                "sehingga daftar jenis pelatihannya dapat menunjuk orang tertentu."
+            )
+        )
+    elif not mix.empty:
         mix = (
             mix.groupby(["bentuk", "jenis"], observed=True, dropna=False)[
                 ["n_pelatihan", "n_pegawai", "jp"]

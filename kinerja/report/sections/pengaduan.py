@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kinerja.domain.period import Periode
@@ -65,6 +66,13 @@ def _complaint_blocks(
     table = pd.concat([summ, total], ignore_index=True)
     stats = ["persen_ditanggapi_tepat_waktu", "median_hari_tanggapan", "persen_selesai_tepat_waktu"]
     mask = small_mask(table, count_col="n_pengaduan", k=k, columns=stats)
+    if audience == "forum":
+        # complementary: a hidden category's rate must not follow from the total row's
+        from kinerja.protect import protect_complaints
+
+        hidden, totals = protect_complaints(summ.reset_index(drop=True), k=k, by="_")
+        rows = np.append(hidden, totals.get("", False) or bool(mask[stats[0]].iloc[-1]))
+        mask = mask | pd.DataFrame({c: rows for c in stats}, index=mask.index)
     out: list[Any] = [
         render_table(
             table,
@@ -90,7 +98,9 @@ def _complaint_blocks(
             source=src,
             suppressed=mask,
             suppression_note=(
-                f"{SUPPRESSED_MARK} Tidak dihitung: kurang dari {k} pengaduan dalam kelompok."
+                f"{SUPPRESSED_MARK} Tidak dihitung: kurang dari {k} pengaduan dalam kelompok, "
+                "atau disembunyikan tambahan agar angka kelompok kecil tidak dapat dihitung dari "
+                "jumlahnya."
             ),
             notes=[
                 dl.catatan + ".",

@@ -34,7 +34,7 @@ def section_skp(
     heading_level: int | None = 2,
 ) -> list[Any]:
     """Predikat distribution of one OPD (PermenPANRB 6/2022 §2.3) with the §2.6 curve warnings."""
-    from kinerja.protect import suppress_distribution
+    from kinerja.protect import Ledger, protected_skp, record_line
     from kinerja.report.charts import bar_chart
 
     per = Periode.parse(periode)
@@ -52,30 +52,50 @@ def section_skp(
     k = data.k_pegawai
     total = int(d["jumlah"].sum())
     shown = d.copy()
+    ledger = None
     if audience == "forum":
-        shown = suppress_distribution(shown, group_cols=("kode_opd",), k=k, value_cols=("persen",))
+        # the one protected distribution (table, title, chart, warnings, Temuan, city, rekap)
+        shown = protected_skp(d, k=k)
+        ledger = Ledger()
+        record_line(
+            ledger,
+            shown,
+            stream="skp",
+            kode_opd=kode_opd,
+            periode=_line_period(shown, used),
+            k=k,
+            source=f"opd/{kode_opd}: Predikat Kinerja Pegawai (SKP)",
+        )
     shown["predikat"] = shown["predikat"].astype("str")
+    hidden_any = audience == "forum" and bool(shown["_tersembunyi"].any())
+    n_text = (
+        f"{fmt_int(total)} pegawai dinilai"
+        if audience == "internal" or total >= k
+        else f"kurang dari {k} pegawai dinilai"
+    )
     notes = []
     if used != str(per):
         notes.append(
             f"Tidak ada penilaian tahunan {per.year}; dipakai penilaian periodik terakhir ({used_label})."
         )
-    notes.append("Predikat menurut matriks rating hasil kerja × rating perilaku (§2.3).")
-    out.append(
-        render_table(
-            shown,
-            [
-                Col("predikat", "Predikat"),
-                Col("jumlah", "Jumlah pegawai", "int"),
-                Col("persen", "Persentase", "percent", 1),
-            ],
-            title=f"Distribusi predikat kinerja pegawai ({fmt_int(total)} pegawai dinilai)",
-            source=src,
-            notes=notes,
-            suppression_note=suppression_note(k, "pegawai"),
-            audience=audience,
-        )
+    notes.append(
+        "Predikat menurut matriks rating hasil kerja × rating perilaku (PermenPANRB 6/2022)."
     )
+    table_block = render_table(
+        shown,
+        [
+            Col("predikat", "Predikat"),
+            Col("jumlah", "Jumlah pegawai", "int"),
+            Col("persen", "Persentase", "percent", 1),
+        ],
+        title=f"Distribusi predikat kinerja pegawai ({n_text})",
+        source=src,
+        notes=notes,
+        suppression_note=suppression_note(k, "pegawai"),
+        audience=audience,
+    )
+    table_block.ledger = ledger
+    out.append(table_block)
     if audience == "internal" or total >= k and not (shown["jumlah"] == SUPPRESSED_MARK).any():
         out.append(
             bar_chart(
@@ -97,14 +117,23 @@ def section_skp(
         )
     # curve warnings when the OPD's own predikat is set in parameters/opd/<kode>.yaml
     org = _org_predikat(data, kode_opd)
-    if org:
+    if org and hidden_any:
+        # whether a §2.6 rule holds is itself a statement about the hidden cells
+        out.append(
+            note(
+                f"Predikat organisasi: {org}. Pola distribusi predikat tidak dinilai pada laporan "
+                "forum karena ada kelompok yang disembunyikan; penilaiannya ada pada laporan "
+                "internal OPD."
+            )
+        )
+    elif org:
         from kinerja.metrics.skp import curve_warnings
 
         warn = curve_warnings(d, {kode_opd: org})
         if warn.empty:
             out.append(
                 paragraph(
-                    f"Predikat organisasi: {org}. Distribusi predikat pegawai sesuai pola §2.6."
+                    f"Predikat organisasi: {org}. Distribusi predikat pegawai sesuai pola distribusinya."
                 )
             )
         else:
@@ -114,11 +143,18 @@ def section_skp(
     else:
         out.append(
             note(
-                "Predikat kinerja organisasi belum diisi (kunci org_predikat di "
-                f"parameters/opd/{kode_opd}.yaml), sehingga pola distribusi §2.6 tidak diperiksa."
+                "Predikat kinerja organisasi belum diisi pada berkas parameter OPD ini "
+                f"({kode_opd}), sehingga pola distribusi predikat pegawai tidak diperiksa."
             )
         )
     return out
+
+
+def _line_period(shown: Any, used: str) -> str:
+    """The period a distribution line is keyed by in the ledger (its ``periode`` column)."""
+    if "periode" in shown.columns and len(shown):
+        return str(shown["periode"].iloc[0])
+    return str(used)
 
 
 def _org_predikat(data: ReportData, kode_opd: str) -> str | None:

@@ -22,25 +22,30 @@ from kinerja.report.blocks import (
     title_block,
     warning_box,
 )
-from kinerja.report.formatting import fmt_date, fmt_int
+from kinerja.report.formatting import fmt_count, fmt_date, fmt_int, fmt_percent
 
 __all__ = ["section_tindak_lanjut", "sections_register"]
 
 
+#: the exclusive groups of the follow-up table: (label, count column, count subtracted)
+_STATUS_ROWS: tuple[tuple[str, str, str | None], ...] = (
+    ("Direncanakan, belum lewat tenggat", "n_direncanakan", "n_direncanakan_terlambat"),
+    ("Direncanakan, sudah lewat tenggat", "n_direncanakan_terlambat", None),
+    ("Berjalan, belum lewat tenggat", "n_berjalan", "n_berjalan_terlambat"),
+    ("Berjalan, sudah lewat tenggat", "n_berjalan_terlambat", None),
+    ("Selesai sebelum atau pada tenggat", "n_selesai", "n_selesai_terlambat"),
+    ("Selesai sesudah tenggat", "n_selesai_terlambat", None),
+)
+
+
 def _status_long(row: pd.Series) -> pd.DataFrame:
-    labels = [
-        ("n_direncanakan", "Direncanakan"),
-        ("n_berjalan", "Berjalan"),
-        ("n_selesai", "Selesai"),
-        ("n_terlambat", "Belum selesai dan lewat tenggat"),
-        ("n_selesai_terlambat", "Selesai sesudah tenggat"),
-    ]
-    total = max(int(row["n_total"]), 1)
+    """Six exclusive groups (status × past the deadline or not) and their total: 100 %."""
+    counts = [int(row[col]) - (int(row[minus]) if minus else 0) for _, col, minus in _STATUS_ROWS]
     return pd.DataFrame(
         {
-            "status": [lab for _, lab in labels],
-            "jumlah": [int(row[c]) for c, _ in labels],
-            "persen": [int(row[c]) / total * 100 for c, _ in labels],
+            "status": [lab for lab, _, _ in _STATUS_ROWS] + ["Jumlah"],
+            "jumlah": [*counts, sum(counts)],
+            "persen": [c / max(sum(counts), 1) * 100 for c in counts] + [100.0],
         }
     )
 
@@ -68,6 +73,7 @@ def section_tindak_lanjut(
     if st.empty:
         return [*out, note("Belum ada tindak lanjut forum evaluasi yang tercatat untuk OPD ini.")]
     row = st.iloc[0]
+    late = int(row["n_terlambat"])
     out.append(
         render_table(
             _status_long(row),
@@ -79,8 +85,13 @@ def section_tindak_lanjut(
             title=f"Status {fmt_int(row['n_total'])} butir tindak lanjut",
             source=src,
             notes=[
-                "Lewat tenggat = belum selesai dan tenggat sebelum tanggal laporan (hari "
-                "kalender). 'Selesai sesudah tenggat' termasuk dalam 'Selesai'."
+                "Setiap butir masuk tepat satu baris, sehingga baris-barisnya berjumlah 100% "
+                "(karena pembulatan, jumlah persentase yang tertulis dapat selisih 0,1). Lewat "
+                "tenggat = belum selesai dan tenggat sebelum tanggal laporan (hari kalender).",
+                f"Seluruhnya {fmt_count(late, 'butir')} belum selesai dan sudah lewat tenggat "
+                f"({fmt_percent(late / max(int(row['n_total']), 1) * 100, 1)} dari semua butir), "
+                'yaitu baris "Berjalan, sudah lewat tenggat" dan "Direncanakan, sudah lewat '
+                'tenggat".',
             ],
             audience=audience,
         )
@@ -197,10 +208,7 @@ def sections_register(
                 ],
                 title=f"Pegawai dengan predikat di bawah Baik, {Periode.parse(used).label}",
                 source=SOURCE_LABELS["penilaian_skp"],
-                notes=[
-                    "Usulan program adalah saran lokal, bukan ketentuan PermenPANRB 6/2022 "
-                    "(asumsi tindaklanjut-program)."
-                ],
+                notes=["Usulan program adalah saran lokal, bukan ketentuan PermenPANRB 6/2022."],
                 audience="internal",
             )
         )
