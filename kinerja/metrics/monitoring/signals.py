@@ -18,7 +18,7 @@ import pandas as pd
 from kinerja.domain.months import BULAN
 from kinerja.domain.numbers import fmt_int, fmt_number, fmt_percent
 from kinerja.metrics.monitoring.config import PantauConfig
-from kinerja.metrics.monitoring.indicators import INDICATORS
+from kinerja.metrics.monitoring.indicators import INDICATORS, SERIES_COLUMNS
 from kinerja.metrics.monitoring.limits import estimate_arrays
 from kinerja.metrics.monitoring.rules import fire
 
@@ -43,16 +43,10 @@ SIGNAL_COLUMNS = [
     "aturan",
     "pesan",
 ]
+#: the indicator series (:data:`~kinerja.metrics.monitoring.indicators.SERIES_COLUMNS`) with
+#: their limits and status
 CHART_COLUMNS = [
-    "kode_opd",
-    "indikator",
-    "jenis_layanan",
-    "bulan",
-    "nilai",
-    "x",
-    "n",
-    "n_pegawai",
-    "cukup",
+    *SERIES_COLUMNS,
     "dasar",
     "garis_tengah",
     "batas_bawah",
