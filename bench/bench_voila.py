@@ -50,19 +50,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kinerja.report.pdf import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "_work"
 CHROMIUM = os.environ.get("KINERJA_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = list(CHROMIUM_ARGS)  # the flags this machine's Chromium needs (kinerja.report.pdf)
 NOTEBOOK = "laporan_opd.ipynb"
 #: Seconds to wait for Voila to start refilling its pool (kinerja.serve.app.POOL_FILL_DELAY + margin).
 POOL_REFILL_WAIT = 8.0

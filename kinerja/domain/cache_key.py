@@ -52,7 +52,8 @@ def code_fingerprint(*layers: str) -> str:
     Parameters
     ----------
     *layers
-        Sub-package names under ``kinerja/`` (``"domain"``, ``"data"``, ``"metrics"``, ...).
+        Sub-package names under ``kinerja/`` (``"domain"``, ``"data"``, ``"metrics"``, ...);
+        none: the whole package.
 
     Returns
     -------
@@ -63,7 +64,7 @@ def code_fingerprint(*layers: str) -> str:
 
     package = package_dir()
     h = hashlib.sha256()
-    for layer in sorted(layers):
+    for layer in sorted(layers) or [""]:
         for path in sorted((package / layer).rglob("*.py")):
             h.update(path.relative_to(package).as_posix().encode())
             h.update(b"\0")

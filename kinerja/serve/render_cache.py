@@ -45,11 +45,9 @@ def code_version() -> str:
         import hashlib
         from importlib.metadata import PackageNotFoundError, version
 
-        h = hashlib.sha256()
-        pkg = Path(__file__).resolve().parents[1]
-        for path in sorted(pkg.rglob("*.py")):
-            h.update(str(path.relative_to(pkg)).encode())
-            h.update(path.read_bytes())
+        from kinerja.domain.cache_key import code_fingerprint
+
+        h = hashlib.sha256(code_fingerprint().encode())
         for dist in ("matplotlib", "seaborn", "pandas", "numpy", "babel", "ipywidgets"):
             try:
                 h.update(f"{dist}={version(dist)}".encode())

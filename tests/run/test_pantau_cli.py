@@ -175,16 +175,9 @@ def test_digest_screenshot(planted, tmp_path):
 
     run = run_pantau(planted, bulan=PLANT_MONTH)
     write_outputs(run, tmp_path)
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
+    from kinerja.report.pdf import CHROMIUM_ARGS
+
+    args = list(CHROMIUM_ARGS)
     shot = Path(__file__).resolve().parents[2] / "test-artifacts" / "pantau_digest.png"
     shot.parent.mkdir(exist_ok=True)
     with sync_playwright() as p:

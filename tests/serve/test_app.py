@@ -28,19 +28,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kinerja.report.pdf import CHROMIUM_ARGS as PDF_CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path(os.environ.get("KINERJA_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(PDF_CHROMIUM_ARGS)  # the flags this machine's Chromium needs
 REQUIRE = os.environ.get("KINERJA_REQUIRE_BROWSER") == "1"
 
 #: Total deadline for the server to come up (sample cache build + Voila + kernels).

@@ -20,6 +20,7 @@ from kinerja.domain.numbers import fmt_int
 from kinerja.metrics.monitoring import INDICATORS, Monitoring, month_label
 from kinerja.metrics.monitoring.dampak import CATATAN_DAMPAK
 from kinerja.metrics.monitoring.limits import alpha_for
+from kinerja.report.formatting import fmt_date
 from kinerja.report.monitoring.svg import control_chart_svg, fmt_number, panel_svg
 
 __all__ = [
@@ -477,7 +478,7 @@ def _dampak(pd_: PageData, kode: str) -> str:
     ]
     if len(ev):
         items = "".join(
-            f"<li>{_esc(f'{pd.Timestamp(r.tanggal):%d-%m-%Y}')}: {_esc(r.keterangan)}</li>"
+            f"<li>{_esc(fmt_date(r.tanggal))}: {_esc(r.keterangan)}</li>"
             for r in ev.itertuples(index=False)
         )
         html_.append(
@@ -508,7 +509,7 @@ def _before_after_table(table: pd.DataFrame, when: pd.Timestamp, anchor: pd.Data
     what = (
         "gelombang pelatihan" if (anchor["jenis"] == "pelatihan").any() else "tindak lanjut selesai"
     )
-    head = f"<h3>Sebelum dan sesudah {_esc(what)} ({_esc(f'{when:%d-%m-%Y}')})</h3>"
+    head = f"<h3>Sebelum dan sesudah {_esc(what)} ({_esc(fmt_date(when))})</h3>"
     if table.empty:
         return (
             head + "<p>Belum ada cukup bulan sebelum dan sesudah peristiwa untuk dibandingkan.</p>"

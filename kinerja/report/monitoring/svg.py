@@ -19,6 +19,7 @@ import pandas as pd
 
 from kinerja.domain.months import BULAN_SINGKAT
 from kinerja.domain.numbers import fmt_number as _fmt_number
+from kinerja.report.formatting import fmt_date
 
 __all__ = ["control_chart_svg", "panel_svg"]
 
@@ -256,7 +257,7 @@ def panel_svg(
             )
             parts.append(
                 f'<line class="peristiwa {e.jenis}" x1="{xpos:.1f}" y1="{TOP}" x2="{xpos:.1f}" y2="{H - BOTTOM}" '
-                f'stroke="{colour}" stroke-width="1.5"{dash}><title>{_esc(f"{t:%d-%m-%Y}: {e.keterangan}")}</title></line>'
+                f'stroke="{colour}" stroke-width="1.5"{dash}><title>{_esc(f"{fmt_date(t)}: {e.keterangan}")}</title></line>'
             )
     if ci is not None:
         for i in range(len(months)):
