@@ -8,6 +8,8 @@ from dataclasses import FrozenInstanceError
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kinerja.domain.assumptions import (
     ASSUMPTIONS,
@@ -167,3 +169,20 @@ def test_assumptions_table_and_note():
         "Asumsi: ikm-bobot (belum terkonfirmasi); jp-menit (dugaan)"
     )
     assert assumption_note([]) == ""
+
+
+@given(
+    x=st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False),
+    decimals=st.integers(min_value=0, max_value=4),
+)
+def test_fmt_number_is_babels_id_id_text(x: float, decimals: int) -> None:
+    """The fast formatting gives exactly babel's id-ID text for the same quantized value."""
+    from babel.numbers import format_decimal
+
+    from kinerja.domain.numbers import _quantize
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    expected = format_decimal(
+        _quantize(x, decimals), format=pattern, locale="id_ID", decimal_quantization=True
+    )
+    assert fmt_number(x, decimals) == expected

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
@@ -29,19 +28,8 @@ BLUE, RED, GREY, ORANGE, GREEN = "#1f5f8b", "#b03a2e", "#8a8a8a", "#d55e00", "#0
 
 
 def fmt_number(x: float, decimals: int = 1) -> str:
-    """id-ID number text for ticks and tooltips, as :func:`kinerja.domain.numbers.fmt_number`.
-
-    The same half-up rounding and separators without babel's per-call pattern parsing (the
-    pages hold thousands of tick labels and tooltips); an unusual value falls back to it.
-    """
-    try:
-        q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError, OverflowError):
-        return _fmt_number(x, decimals)
-    if not q.is_finite():
-        return _fmt_number(x, decimals)
-    q = abs(q) if q == 0 else q
-    return f"{q:,.{decimals}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """id-ID number text for ticks and tooltips (:func:`kinerja.domain.numbers.fmt_number`)."""
+    return _fmt_number(x, decimals)
 
 
 def _esc(text: object) -> str:
