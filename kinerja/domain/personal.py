@@ -351,18 +351,20 @@ class NameIndex:
         if not self._trie:
             return []
         norm = text
-        tokens = list(WORD_RE.finditer(norm))
-        folded = [fold_word(m.group()) for m in tokens]
         root = self._trie
+        folded = list(map(fold_word, WORD_RE.findall(norm)))
+        # only words that can start a name are walked (most words of a page start none)
+        starts = [i for i, word in enumerate(folded) if word in root]
+        if not starts:
+            return []
+        tokens = list(WORD_RE.finditer(norm))
         hits: list[tuple[str, int, int]] = []
         n_tokens = len(folded)
         next_free = 0
-        for i, word in enumerate(folded):
+        for i in starts:
             if i < next_free:
                 continue
-            node = root.get(word)
-            if node is None:
-                continue
+            node = root[folded[i]]
             best: tuple[int, str] | None = None
             j = i
             while True:
