@@ -42,7 +42,18 @@ METRICS: dict[str, Callable[[MetricData, Periode | None], Any]] = {}
 
 
 #: metrics that sections always ask for over the whole data (``periode=None``)
-PERIOD_FREE = frozenset({"followup", "open_requests", "service_all", "waves", "periode_data"})
+PERIOD_FREE = frozenset(
+    {
+        "followup",
+        "open_requests",
+        "service_all",
+        "waves",
+        "periode_data",
+        "pantau",
+        "pantau_outcomes",
+        "dampak",
+    }
+)
 
 
 def metric(name: str) -> Callable[[Callable[[MetricData, Periode | None], Any]], Any]:
@@ -399,6 +410,29 @@ def _m_activity(data: MetricData, periode: Periode | None) -> pd.DataFrame:
     return activity_summary(
         data.table("laporan_kinerja"), data.table("pegawai"), calendars(data), periode=periode
     )
+
+
+@metric("pantau")
+def _m_pantau(data: MetricData, periode: Periode | None) -> dict[str, pd.DataFrame]:
+    """Monthly monitoring (control charts, IKM quarters, months): kinerja.metrics.monitoring."""
+    from kinerja.metrics.monitoring.build import monitoring_tables
+
+    return monitoring_tables(data)
+
+
+@metric("pantau_outcomes")
+def _m_pantau_outcomes(data: MetricData, periode: Periode | None) -> pd.DataFrame:
+    from kinerja.metrics.monitoring.build import outcomes_table
+
+    return outcomes_table(data)
+
+
+@metric("dampak")
+def _m_dampak(data: MetricData, periode: Periode | None) -> dict[str, pd.DataFrame]:
+    """Dampak: events and before/after comparisons of every OPD (monitoring.dampak)."""
+    from kinerja.metrics.monitoring.build import dampak_table
+
+    return dampak_table(data)
 
 
 def activity_period(rows: pd.DataFrame) -> dict[str, float]:

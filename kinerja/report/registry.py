@@ -41,6 +41,7 @@ from kinerja.report.blocks import (
 from kinerja.report.facts import temuan_utama
 from kinerja.report.formatting import fmt_date
 from kinerja.report.monitoring.section import section_pantau, sections_pantau
+from kinerja.report.sections.dampak import DAMPAK_TITLE, section_dampak
 from kinerja.report.sections.hambatan import (
     default_service,
     section_hambatan_alur,
@@ -130,6 +131,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         _OPD,
         ("laporan_opd",),
     ),
+    SectionSpec("dampak", DAMPAK_TITLE, section_dampak, _OPD, ("laporan_opd",)),
     SectionSpec(
         "hambatan_ringkasan",
         "Ringkasan Layanan",

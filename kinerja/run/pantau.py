@@ -1,7 +1,8 @@
 """``kinerja pantau``: the monthly monitoring digest (signals, pages, workbook, JSON).
 
-A short pipeline: settings → load (:func:`kinerja.data.dataset.load`, a folder or a database
-URL) → monitoring (:func:`kinerja.metrics.monitoring.build.monitoring_for`) → protection and
+A short pipeline: settings → the prepared cache (:func:`kinerja.run.cache.prepare_cache`: the
+raw exports of a folder or a database are parsed once, then read as Parquet while their SHA-256
+is unchanged; see :func:`cache_root`) → monitoring (:func:`kinerja.metrics.monitoring.build.monitoring_for`) → protection and
 views (:mod:`kinerja.report.monitoring.pages`) → gated writes. The month defaults to the latest
 complete month of the data.
 """
@@ -9,6 +10,7 @@ complete month of the data.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["PantauRun", "cli_pantau", "run_pantau", "write_outputs"]
+__all__ = ["PANTAU_METRICS", "PantauRun", "cache_root", "cli_pantau", "run_pantau", "write_outputs"]
 
 
 @dataclass
@@ -77,47 +79,99 @@ def _parse_month(text: str | None, months: list[pd.Timestamp]) -> pd.Timestamp:
     return month
 
 
+#: the metric tables of the monitoring (:mod:`kinerja.metrics.registry`): when the metric store
+#: of the prepared cache lacks one, the store is written again after the run
+PANTAU_METRICS = (("pantau", ""), ("pantau_outcomes", ""), ("dampak", ""))
+
+
+def cache_root(data_source: str | Path, out_dir: str | Path | None = None) -> Path:
+    """Where ``kinerja pantau`` keeps the prepared cache of ``data_source``.
+
+    ``<out>`` when it already holds a batch's prepared cache (``<out>/_cache``), so the digest
+    reuses the batch's Parquet tables and metric store; otherwise a private folder outside the
+    data and the output folders (``<folder cache root>/pantau/<hash of the source>``, see
+    :attr:`kinerja.domain.settings.EnvSettings.folder_cache_root`): an output folder meant for
+    the forum never receives a copy of the personal data it did not hold.
+    """
+    from kinerja.data.database import is_database_url, redact
+    from kinerja.domain.cache_key import cache_key
+    from kinerja.domain.settings import read_env
+
+    if out_dir is not None and (Path(out_dir) / "_cache").is_dir():
+        return Path(out_dir)
+    text = str(data_source)
+    where = redact(text) if is_database_url(text) else str(Path(text).resolve())
+    return read_env().folder_cache_root / "pantau" / cache_key("pantau-sumber", where)[:20]
+
+
 def run_pantau(
     data_source: str | Path,
     *,
     bulan: str | None = None,
     audience: str = "forum",
     params_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    use_cache: bool = True,
 ) -> PantauRun:
     """Load the data, compute the monitoring and choose the month.
+
+    With ``use_cache`` (default) the data are read through a prepared cache
+    (:func:`kinerja.run.cache.prepare_cache`, keyed by the SHA-256 of every input file; in
+    :func:`cache_root`): the first run parses the raw exports and writes Parquet tables, a later
+    run on unchanged data reads them. The monitoring tables are metric tables kept in the
+    cache's Arrow metric store (:meth:`kinerja.metrics.store.ReportData.save_metrics`) under the
+    key of the data, the settings and today's date, so a second run the same day (or a run
+    after ``kinerja batch`` into the same ``--out``) does not recompute them.
 
     Raises
     ------
     ValueError
         An unknown month, a month without complete data, an invalid audience.
     """
-    from kinerja.data.dataset import load
+    from kinerja.data.database import is_database_url, redact
+    from kinerja.data.dataset import Dataset, load
     from kinerja.domain.audience import validate_audience
     from kinerja.domain.settings import load_settings
-    from kinerja.metrics.monitoring.build import monitoring_for, outcomes_for, waves_for
+    from kinerja.metrics.monitoring.build import monitoring_for
     from kinerja.metrics.store import ReportData
-    from kinerja.report.monitoring.pages import PageData
+    from kinerja.metrics.stored import read_index
+    from kinerja.report.monitoring.section import page_data
 
     aud = validate_audience(audience)
     settings = load_settings(params_dir, audience=aud)
-    ds = load(data_source, params_dir=settings.params_dir)
-    # ds.folder is the folder, or the database URL without its password
-    data = ReportData(ds, settings=settings, source=str(ds.folder))
+    cache = None
+    stored: set[tuple[str, str]] = set()
+    if use_cache:
+        from kinerja.run.cache import prepare_cache
+        from kinerja.run.common import BatchError
+
+        try:
+            cache = prepare_cache(
+                data_source, cache_root(data_source, out_dir), params_dir=settings.params_dir
+            ).path
+        except BatchError as exc:
+            raise ValueError(str(exc)) from exc
+        except OSError:  # a cache we cannot write only costs time
+            cache = None
+    if cache is not None:
+        ds = Dataset.from_cache(cache, lazy=True)
+        text = str(data_source)
+        data = ReportData(
+            ds, settings=settings, source=redact(text) if is_database_url(text) else text
+        )
+        if data.load_metrics(cache):
+            index = read_index(cache) or {}
+            stored = {(str(e["name"]), str(e["periode"])) for e in index.get("entries", [])}
+    else:
+        ds = load(data_source, params_dir=settings.params_dir)
+        # ds.folder is the folder, or the database URL without its password
+        data = ReportData(ds, settings=settings, source=str(ds.folder))
     mon = monitoring_for(data)
     month = _parse_month(bulan, mon.months)
-    names = dict(
-        zip(data.opd["kode_opd"].astype("str"), data.opd["nama_opd"].astype("str"), strict=False)
-    )
-    pages = PageData(
-        mon,
-        names=names,
-        audience=aud,
-        outcomes=outcomes_for(data),
-        waves=waves_for(data),
-        tindak_lanjut=data.table("tindak_lanjut") if data.has("tindak_lanjut") else None,
-        requests=data.metric("service_all", None) if data.has("layanan") else None,
-        k_pegawai=data.k_pegawai,
-    )
+    pages = page_data(data, aud)
+    if cache is not None and not set(PANTAU_METRICS) <= stored:
+        with contextlib.suppress(OSError):  # a store we cannot write only costs time
+            data.save_metrics(cache)
     return PantauRun(month, pages.signals(month), pages.insufficient(month), pages, ds, data)
 
 
@@ -210,7 +264,11 @@ def cli_pantau(args: argparse.Namespace) -> int:
         return 2
     try:
         run = run_pantau(
-            args.data, bulan=args.bulan, audience=args.audience or "forum", params_dir=args.params
+            args.data,
+            bulan=args.bulan,
+            audience=args.audience or "forum",
+            params_dir=args.params,
+            out_dir=args.out,
         )
     except (DataFolderError, ParameterError, ValueError) as exc:
         print(f"Galat: {exc}", file=sys.stderr)

@@ -55,6 +55,7 @@ __all__ = [
     "PantauConfig",
     "RuleConfig",
     "apply_rules",
+    "baseline_window",
     "binomial_limits",
     "complete_months",
     "control_charts",
@@ -105,6 +106,18 @@ def complete_months(
     if last < first:
         return []
     return list(pd.date_range(first, last, freq="MS"))
+
+
+def baseline_window(
+    config: PantauConfig, months: Sequence[pd.Timestamp]
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The baseline window: ``baseline_mulai``/``baseline_selesai`` of ``config``, else the
+    first and the latest complete month (``(NaT, NaT)`` without months)."""
+    if not len(months):
+        return (pd.NaT, pd.NaT)
+    start = pd.Timestamp(config.baseline_mulai + "-01") if config.baseline_mulai else months[0]
+    end = pd.Timestamp(config.baseline_selesai + "-01") if config.baseline_selesai else months[-1]
+    return (pd.Timestamp(start), pd.Timestamp(end))
 
 
 @dataclass
@@ -173,8 +186,7 @@ def monitor(
     if not months:
         empty = pd.DataFrame(columns=SIGNAL_COLUMNS)
         return Monitoring([], (pd.NaT, pd.NaT), empty, pd.DataFrame(), config)
-    start = pd.Timestamp(config.baseline_mulai + "-01") if config.baseline_mulai else months[0]
-    end = pd.Timestamp(config.baseline_selesai + "-01") if config.baseline_selesai else months[-1]
+    start, end = baseline_window(config, months)
     parts = []
     if requests is not None and len(requests):
         parts.append(service_series(requests, months, min_permohonan=config.min_permohonan))

@@ -10,12 +10,27 @@ of the OPD report (:mod:`kinerja.metrics.impact`) adds a comparison group.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from kinerja.metrics.monitoring.indicators import month_floor
 
-__all__ = ["CATATAN_DAMPAK", "before_after", "diff_proportions", "events", "monthly_outcomes"]
+__all__ = [
+    "BEFORE_AFTER_COLUMNS",
+    "CATATAN_DAMPAK",
+    "EVENT_COLUMNS",
+    "OpdDampak",
+    "before_after",
+    "dampak_tables",
+    "diff_proportions",
+    "events",
+    "monthly_outcomes",
+    "opd_dampak",
+    "split_dampak_tables",
+]
 
 CATATAN_DAMPAK = (
     "Perbandingan sebelum–sesudah, bukan bukti sebab-akibat: perubahan lain pada waktu yang sama "
@@ -33,8 +48,9 @@ def monthly_outcomes(requests: pd.DataFrame, months: list[pd.Timestamp]) -> pd.D
     Returns
     -------
     DataFrame
-        ``kode_opd, bulan, median_hari_kerja, persen_tepat_waktu, n_selesai_bulan`` where the
-        first two are over requests submitted in the month and finished, and
+        ``kode_opd, bulan, median_hari_kerja, persen_tepat_waktu, n_selesai_bulan,
+        n_permohonan`` where the first two are over the ``n_permohonan`` requests submitted in
+        the month and finished (``n_permohonan`` counts those with a lead time), and
         ``n_selesai_bulan`` counts requests whose last stage finished in the month (permits
         issued, whatever month they were submitted in).
     """
@@ -54,13 +70,28 @@ def monthly_outcomes(requests: pd.DataFrame, months: list[pd.Timestamp]) -> pd.D
     )
     g = f.groupby(["kode_opd", "bulan"])
     a = pd.DataFrame(
-        {"median_hari_kerja": g["hari"].median(), "persen_tepat_waktu": 100.0 * g["ok"].mean()}
+        {
+            "median_hari_kerja": g["hari"].median(),
+            "persen_tepat_waktu": 100.0 * g["ok"].mean(),
+            "n_permohonan": g["hari"].count(),
+        }
     )
     issued = f.groupby(["kode_opd", "selesai"]).size().rename("n_selesai_bulan")
     issued.index = issued.index.set_names(["kode_opd", "bulan"])
     out = a.join(issued, how="outer").reset_index()
     out = out.loc[out["bulan"].isin(pd.to_datetime(months))]
     out["n_selesai_bulan"] = out["n_selesai_bulan"].fillna(0).astype("int64")
+    out["n_permohonan"] = out["n_permohonan"].fillna(0).astype("int64")
+    out = out[
+        [
+            "kode_opd",
+            "bulan",
+            "median_hari_kerja",
+            "persen_tepat_waktu",
+            "n_selesai_bulan",
+            "n_permohonan",
+        ]
+    ]
     return out.sort_values(["kode_opd", "bulan"]).reset_index(drop=True)
 
 
@@ -276,3 +307,149 @@ def before_after(
                 }
             )
     return pd.DataFrame(rows)
+
+
+EVENT_COLUMNS = ["kode_opd", "tanggal", "jenis", "keterangan"]
+BEFORE_AFTER_COLUMNS = [
+    "kode_opd",
+    "ukuran",
+    "sebelum",
+    "sesudah",
+    "selisih",
+    "ci_bawah",
+    "ci_atas",
+    "n_sebelum",
+    "n_sesudah",
+    "bulan_sebelum",
+    "bulan_sesudah",
+]
+
+
+@dataclass
+class OpdDampak:
+    """The Dampak of one OPD: its events, the event compared around, and the comparison.
+
+    ``tanggal`` is ``None`` when the OPD has no event (or there is no service log);
+    ``jenis`` is ``"pelatihan"`` when the comparison is around a training wave, else
+    ``"tindak_lanjut"``; ``perbandingan`` is :func:`before_after` (empty when the months around
+    the event are too few).
+    """
+
+    peristiwa: pd.DataFrame
+    tanggal: pd.Timestamp | None = None
+    jenis: str | None = None
+    perbandingan: pd.DataFrame | None = None
+
+
+def opd_dampak(
+    kode_opd: str,
+    *,
+    requests: pd.DataFrame | None,
+    ikm: pd.DataFrame | None,
+    waves: pd.DataFrame | None,
+    tindak_lanjut: pd.DataFrame | None,
+    months: list[pd.Timestamp],
+) -> OpdDampak:
+    """Events of one OPD and the before/after comparison around its main event.
+
+    The event compared around is the OPD's first training wave; without one, its latest
+    follow-up completion. ``requests`` may hold only this OPD's rows (or all OPDs').
+    """
+    ev = events(waves, tindak_lanjut, kode_opd)
+    anchor = ev.loc[ev["jenis"] == "pelatihan"] if len(ev) else ev
+    if not len(anchor):
+        anchor = ev
+    if not len(anchor) or requests is None:
+        return OpdDampak(ev)
+    trained = bool((anchor["jenis"] == "pelatihan").any())
+    when = pd.Timestamp(anchor["tanggal"].iloc[0] if trained else anchor["tanggal"].iloc[-1])
+    table = before_after(requests, ikm, kode_opd=kode_opd, event=when, months=months)
+    return OpdDampak(ev, when, "pelatihan" if trained else "tindak_lanjut", table)
+
+
+def dampak_tables(
+    *,
+    kode_opd: list[str],
+    requests: pd.DataFrame | None,
+    ikm: pd.DataFrame | None,
+    waves: pd.DataFrame | None,
+    tindak_lanjut: pd.DataFrame | None,
+    months: list[pd.Timestamp],
+) -> dict[str, pd.DataFrame]:
+    """:func:`opd_dampak` of every OPD as three tables (the metric ``dampak``).
+
+    Returns
+    -------
+    dict
+        ``peristiwa`` (:data:`EVENT_COLUMNS`), ``acuan`` (``kode_opd, tanggal, jenis``: the event
+        compared around, one row per OPD that has one) and ``perbandingan``
+        (:data:`BEFORE_AFTER_COLUMNS`).
+    """
+
+    def by_opd(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+        if frame is None or not len(frame):
+            return {}
+        codes = frame["kode_opd"].astype("str").to_numpy()
+        return {str(k): g for k, g in frame.groupby(codes, sort=False)}
+
+    req, wav, tl = by_opd(requests), by_opd(waves), by_opd(tindak_lanjut)
+    empty_req = requests.iloc[0:0] if requests is not None else None
+    evs, anchors, tables = [], [], []
+    for kode in kode_opd:
+        res = opd_dampak(
+            kode,
+            requests=req.get(kode, empty_req),
+            ikm=ikm,
+            waves=wav.get(kode),
+            tindak_lanjut=tl.get(kode),
+            months=months,
+        )
+        if len(res.peristiwa):
+            evs.append(res.peristiwa.assign(kode_opd=kode))
+        if res.tanggal is not None:
+            anchors.append({"kode_opd": kode, "tanggal": res.tanggal, "jenis": res.jenis})
+            if res.perbandingan is not None and len(res.perbandingan):
+                tables.append(res.perbandingan.assign(kode_opd=kode))
+    peristiwa = (
+        pd.concat(evs, ignore_index=True)[EVENT_COLUMNS]
+        if evs
+        else pd.DataFrame({c: pd.Series(dtype="object") for c in EVENT_COLUMNS})
+    )
+    acuan = pd.DataFrame(anchors, columns=["kode_opd", "tanggal", "jenis"])
+    if not anchors:
+        acuan["tanggal"] = pd.to_datetime(acuan["tanggal"])
+    perbandingan = (
+        pd.concat(tables, ignore_index=True).reindex(columns=BEFORE_AFTER_COLUMNS)
+        if tables
+        else pd.DataFrame(columns=BEFORE_AFTER_COLUMNS)
+    )
+    return {"peristiwa": peristiwa, "acuan": acuan, "perbandingan": perbandingan}
+
+
+def split_dampak_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, OpdDampak]:
+    """Every OPD's :class:`OpdDampak` read back from :func:`dampak_tables` (one pass).
+
+    An OPD without an event is absent (its Dampak has no events and no comparison).
+    """
+
+    def by_opd(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        if not len(frame):
+            return {}
+        codes = frame["kode_opd"].astype("str").to_numpy()
+        return {
+            str(k): g.drop(columns=["kode_opd"]).reset_index(drop=True)
+            for k, g in frame.groupby(codes, sort=False)
+        }
+
+    ev, ba = by_opd(tables["peristiwa"]), by_opd(tables["perbandingan"])
+    out: dict[str, OpdDampak] = {
+        kode: OpdDampak(frame[["tanggal", "jenis", "keterangan"]]) for kode, frame in ev.items()
+    }
+    empty_ba = tables["perbandingan"].drop(columns=["kode_opd"]).iloc[0:0]
+    for row in tables["acuan"].itertuples(index=False):
+        kode = str(row.kode_opd)
+        peristiwa = out[kode].peristiwa if kode in out else ev.get(kode, pd.DataFrame())
+        out[kode] = OpdDampak(
+            peristiwa, pd.Timestamp(row.tanggal), str(row.jenis), ba.get(kode, empty_ba)
+        )
+    return out

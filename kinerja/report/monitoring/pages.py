@@ -73,8 +73,12 @@ class PageData:
         tindak_lanjut: pd.DataFrame | None = None,
         requests: pd.DataFrame | None = None,
         k_pegawai: int = 10,
+        dampak: Mapping[str, pd.DataFrame] | None = None,
     ) -> None:
         self.monitoring = monitoring
+        #: :func:`kinerja.metrics.monitoring.dampak.dampak_tables` when precomputed (the metric
+        #: ``dampak``); ``None``: each OPD's Dampak is computed when its page is drawn
+        self.dampak_tables = dampak
         self.names = dict(names)
         self.audience = audience
         self.outcomes = outcomes if outcomes is not None else pd.DataFrame()
@@ -134,6 +138,32 @@ class PageData:
             self.requests_by_opd = {
                 str(k): g for k, g in requests.groupby(codes.to_numpy(), sort=False)
             }
+
+    def dampak(self, kode: str) -> Any:
+        """The :class:`~kinerja.metrics.monitoring.dampak.OpdDampak` of one OPD."""
+        from kinerja.metrics.monitoring.dampak import (
+            OpdDampak,
+            events,
+            opd_dampak,
+            split_dampak_tables,
+        )
+
+        if self.dampak_tables is not None:
+            if "_dampak_by_opd" not in self.__dict__:
+                self._dampak_by_opd = split_dampak_tables(self.dampak_tables)
+            found = self._dampak_by_opd.get(kode)
+            return found if found is not None else OpdDampak(events(None, None, kode))
+        own = None
+        if self.requests is not None:
+            own = self.requests_by_opd.get(kode, self.requests.iloc[0:0])
+        return opd_dampak(
+            kode,
+            requests=own,
+            ikm=self.monitoring.ikm,
+            waves=self.waves_by_opd.get(kode),
+            tindak_lanjut=self.tl_by_opd.get(kode),
+            months=self.monitoring.months,
+        )
 
     def signals(self, bulan: pd.Timestamp) -> pd.DataFrame:
         """The month's signals, protected."""
@@ -415,10 +445,9 @@ def digest_html(
 
 
 def _dampak(pd_: PageData, kode: str) -> str:
-    from kinerja.metrics.monitoring.dampak import before_after, events
-
     mon = pd_.monitoring
-    ev = events(pd_.waves_by_opd.get(kode), pd_.tl_by_opd.get(kode), kode)
+    res = pd_.dampak(kode)
+    ev = res.peristiwa
     out = pd_.outcomes_by_opd.get(kode, pd.DataFrame())
     panels = []
     if len(out):
@@ -484,16 +513,8 @@ def _dampak(pd_: PageData, kode: str) -> str:
         html_.append(
             f"<details><summary>Peristiwa ({fmt_int(len(ev))})</summary><ul>{items}</ul></details>"
         )
-    anchor = ev.loc[ev["jenis"] == "pelatihan"] if len(ev) else ev
-    if not len(anchor) and len(ev):
-        anchor = ev
-    if len(anchor) and pd_.requests is not None:
-        when = pd.Timestamp(
-            anchor["tanggal"].iloc[-1] if anchor is ev else anchor["tanggal"].iloc[0]
-        )
-        own = pd_.requests_by_opd.get(kode, pd_.requests.iloc[0:0])
-        table = before_after(own, mon.ikm, kode_opd=kode, event=when, months=mon.months)
-        html_.append(_before_after_table(table, when, anchor))
+    if res.tanggal is not None:
+        html_.append(_before_after_table(res.perbandingan, res.tanggal, res.jenis))
     return "\n".join(html_)
 
 
@@ -505,10 +526,8 @@ _MEASURE = {
 }
 
 
-def _before_after_table(table: pd.DataFrame, when: pd.Timestamp, anchor: pd.DataFrame) -> str:
-    what = (
-        "gelombang pelatihan" if (anchor["jenis"] == "pelatihan").any() else "tindak lanjut selesai"
-    )
+def _before_after_table(table: pd.DataFrame, when: pd.Timestamp, jenis: str | None) -> str:
+    what = "gelombang pelatihan" if jenis == "pelatihan" else "tindak lanjut selesai"
     head = f"<h3>Sebelum dan sesudah {_esc(what)} ({_esc(fmt_date(when))})</h3>"
     if table.empty:
         return (

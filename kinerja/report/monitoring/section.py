@@ -34,7 +34,12 @@ def month_of(periode: Any, months: list[pd.Timestamp]) -> pd.Timestamp | None:
 
 def page_data(data: Any, audience: str) -> Any:
     """The :class:`~kinerja.report.monitoring.pages.PageData` of a report data object (memoised)."""
-    from kinerja.metrics.monitoring.build import monitoring_for, outcomes_for, waves_for
+    from kinerja.metrics.monitoring.build import (
+        dampak_for,
+        monitoring_for,
+        outcomes_for,
+        waves_for,
+    )
     from kinerja.report.monitoring.pages import PageData
 
     key = f"pantau_pages_{audience}"
@@ -51,6 +56,7 @@ def page_data(data: Any, audience: str) -> Any:
             tindak_lanjut=data.table("tindak_lanjut") if data.has("tindak_lanjut") else None,
             requests=data.metric("service_all", None) if data.has("layanan") else None,
             k_pegawai=data.k_pegawai,
+            dampak=dampak_for(data),
         )
     return data.__dict__[key]
 

@@ -218,8 +218,15 @@ def panel_svg(
     """
     months = [pd.Timestamp(m) for m in months]
     keys = {m: i for i, m in enumerate(months)}
-    when = pd.to_datetime(frame[x]).dt.to_period("M").dt.start_time
-    pos = np.array([keys.get(m, -1) for m in when], dtype=int)
+    # the month of each row, located in ``months`` (-1: not charted); datetime64 arithmetic,
+    # far cheaper than a period conversion per panel (57 pages × 4 panels)
+    grid = np.array([np.datetime64(m, "M") for m in months], dtype="datetime64[M]")
+    when = pd.to_datetime(frame[x]).to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    at = np.searchsorted(grid, when).clip(0, max(len(grid) - 1, 0))
+    if len(grid):
+        pos = np.where(grid[at] == when, at, -1).astype(int)
+    else:
+        pos = np.full(len(when), -1, dtype=int)
     inside = pos >= 0
     vals = np.full(len(months), np.nan)
     los = np.full(len(months), np.nan)
