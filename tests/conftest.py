@@ -16,9 +16,12 @@ batch`` subprocess or a browser, or that run over 5 s, are marked ``slow``; ``ma
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SAMPLE_SEED = 2026
 SAMPLE_SCALE = 0.05
@@ -33,6 +36,54 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sampel")
     generate(out, seed=SAMPLE_SEED, scale=SAMPLE_SCALE, year=SAMPLE_YEAR)
     return out
+
+
+#: the two forum reports the deck and PDF tests look at: (key, notebook, parameters, title)
+FORUM_REPORTS = (
+    ("opd", "laporan_opd", {"kode_opd": "DPMPTSP"}, "Laporan Kinerja DPMPTSP — 2025"),
+    ("kota", "ringkasan_kota", {}, "Ringkasan Kinerja Kota Salatiga — 2025"),
+)
+
+
+@pytest.fixture(scope="session")
+def sample_reports(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """DPMPTSP's report and the city overview executed once per session on ``sample_dir``.
+
+    ``{key: {"nb": NotebookNode, "title": str}}`` for ``key`` in ``opd``, ``kota``
+    (:data:`FORUM_REPORTS`), executed with Papermill as the batch does (period 2025). The deck,
+    PDF and page-layout tests export and print these instead of each running the two kernels.
+    """
+    import nbformat
+    import papermill as pm
+
+    from kinerja.compat import jupyter_client as jupyter_patch
+
+    jupyter_patch.apply()
+    base = tmp_path_factory.mktemp("laporan_forum")
+    saved = {k: os.environ.get(k) for k in ("KINERJA_FOLDER_CACHE", "MPLBACKEND")}
+    os.environ["KINERJA_FOLDER_CACHE"] = str(base / "fc")
+    os.environ["MPLBACKEND"] = "Agg"
+    made = {}
+    try:
+        for key, name, params, title in FORUM_REPORTS:
+            out = base / f"{key}.ipynb"
+            pm.execute_notebook(
+                str(ROOT / "notebooks" / f"{name}.ipynb"),
+                str(out),
+                parameters={**params, "periode": str(SAMPLE_YEAR), "data_dir": str(sample_dir)},
+                kernel_name="python3",
+                cwd=str(ROOT / "notebooks"),
+                execution_timeout=600,
+                progress_bar=False,
+            )
+            made[key] = {"nb": nbformat.read(out, as_version=4), "title": title}
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return made
 
 
 # tests/notebooks/ holds fixture notebooks for the batch tests (a raising cell, sys.exit, a cell

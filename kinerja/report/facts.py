@@ -87,13 +87,7 @@ def _fact_ikm(data: ReportData, kode: str, per: Periode, audience: Audience) -> 
     )
     prev = ikm_row(data, kode, per.previous())
     if prev is not None and int(prev["n_responden"]) >= data.k_responden and pd.notna(prev["ikm"]):
-        delta = float(row["ikm"]) - float(prev["ikm"])
-        arah = "naik" if delta > 0 else "turun" if delta < 0 else "tetap"
-        text += (
-            f"; {arah} {fmt_number(abs(delta), 2)} poin dibanding {per.previous().label}"
-            if arah != "tetap"
-            else f"; sama dengan {per.previous().label}"
-        )
+        text += _ikm_change(data, kode, per, float(row["ikm"]) - float(prev["ikm"]))
     el = opd_rows(data.metric("ikm_elements", per), kode)
     el = el.loc[el["nrr"].notna()]
     facts = [text + "."]
@@ -104,6 +98,37 @@ def _fact_ikm(data: ReportData, kode: str, per: Periode, audience: Audience) -> 
             f"mutu {w['mutu']})."
         )
     return facts
+
+
+def _ikm_change(data: ReportData, kode: str, per: Periode, delta: float) -> str:
+    """The change clause of the IKM sentence: "naik"/"turun" only beyond its 95 % margin.
+
+    The margin is the city overview's (:func:`kinerja.metrics.city.ikm_movement`: a t-interval
+    on the difference of two independent samples), so an OPD report and the city overview
+    never disagree about whether an IKM moved.
+    """
+    before = per.previous().label
+    if delta == 0:
+        return f"; sama dengan {before}"
+    mv = ikm_movement(data, per)
+    rows = None if mv is None or mv[1] != per else mv[0].loc[mv[0]["kode_opd"] == str(kode)]
+    margin = float(rows["margin_selisih"].iloc[0]) if rows is not None and len(rows) else None
+    change = ("+" if delta > 0 else "") + signed(delta, 2)
+    if margin is None or pd.isna(margin):
+        return (
+            f"; selisih {change} poin dibanding {before}, tetapi ketidakpastian sampelnya tidak "
+            "dapat dihitung, jadi belum dapat disebut naik atau turun"
+        )
+    if abs(delta) > margin:
+        return (
+            f"; {'naik' if delta > 0 else 'turun'} {fmt_number(abs(delta), 2)} poin dibanding "
+            f"{before}, melebihi ketidakpastian sampel ±{fmt_number(margin, 2)} poin "
+            "(selang kepercayaan 95%)"
+        )
+    return (
+        f"; dibanding {before} tidak berbeda bermakna: selisih {change} poin masih dalam "
+        f"ketidakpastian sampel ±{fmt_number(margin, 2)} poin (selang kepercayaan 95%)"
+    )
 
 
 @_fact

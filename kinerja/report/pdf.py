@@ -5,8 +5,11 @@ a whole batch (starting Chromium costs about a second; a page then prints in a f
 that) and prints each HTML report (:mod:`kinerja.report.export`, with its print stylesheet) to
 A4 portrait with the report's title (OPD and period) in the header and "Halaman n dari m" in the
 footer. Chromium embeds the fonts it uses (subsets) and keeps the charts' PNG at their full
-resolution. Nothing is fetched from the network: the page is a local file whose assets are
-inlined, and the browser runs with networking features off.
+resolution (220 pixels per inch or more at their printed size, :data:`kinerja.report.charts.PNG_DPI`).
+Where pages break is the print stylesheet's (``templates/kinerja_html/index.html.j2``): tables
+flow over pages with their header row repeated, rows and figures stay whole, a heading stays
+with what follows it. Nothing is fetched from the network: the page is a local file whose assets
+are inlined, and the browser runs with networking features off.
 
 The browser is Debian's ``/usr/bin/chromium`` (``make browser``) or one found on ``PATH``;
 when none is available, or Playwright is missing, :class:`PdfUnavailable` says so in Indonesian

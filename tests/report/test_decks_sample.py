@@ -17,7 +17,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from kinerja.report import export
@@ -26,53 +25,23 @@ from kinerja.report.pdf import CHROMIUM_ARGS, PdfPrinter, find_chromium
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
-PERIODE = "2025"
 
 
 @pytest.fixture(scope="module")
-def reports(sample_dir, tmp_path_factory):
+def reports(sample_reports, tmp_path_factory):
     """Executed DPMPTSP and city notebooks, exported as deck and HTML page."""
-    import papermill as pm
-
-    from kinerja.compat import jupyter_client as jupyter_patch
-
     if find_chromium() is None:
         pytest.skip("Chromium tidak ada (make browser)")
     pytest.importorskip("playwright.sync_api")
-    jupyter_patch.apply()
     base = tmp_path_factory.mktemp("dek")
-    saved = {k: os.environ.get(k) for k in ("KINERJA_FOLDER_CACHE", "MPLBACKEND")}
-    os.environ["KINERJA_FOLDER_CACHE"] = str(base / "fc")
-    os.environ["MPLBACKEND"] = "Agg"
     made = {}
-    try:
-        for key, name, params, title in (
-            ("opd", "laporan_opd", {"kode_opd": "DPMPTSP"}, "Laporan Kinerja DPMPTSP — 2025"),
-            ("kota", "ringkasan_kota", {}, "Ringkasan Kinerja Kota Salatiga — 2025"),
-        ):
-            out = base / f"{key}.ipynb"
-            pm.execute_notebook(
-                str(NOTEBOOKS / f"{name}.ipynb"),
-                str(out),
-                parameters={**params, "periode": PERIODE, "data_dir": str(sample_dir)},
-                kernel_name="python3",
-                cwd=str(NOTEBOOKS),
-                execution_timeout=600,
-                progress_bar=False,
-            )
-            nb = nbformat.read(out, as_version=4)
-            deck = base / f"{key}.slides.html"
-            deck.write_text(export.export_slides(nb, title=title), encoding="utf-8")
-            page = base / f"{key}.html"
-            page.write_text(export.export_html(nb, title=title), encoding="utf-8")
-            made[key] = {"deck": deck, "html": page, "title": title, "nb": nb}
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    for key, report in sample_reports.items():
+        nb, title = report["nb"], report["title"]
+        deck = base / f"{key}.slides.html"
+        deck.write_text(export.export_slides(nb, title=title), encoding="utf-8")
+        page = base / f"{key}.html"
+        page.write_text(export.export_html(nb, title=title), encoding="utf-8")
+        made[key] = {"deck": deck, "html": page, "title": title, "nb": nb}
     return made
 
 
