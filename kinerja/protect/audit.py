@@ -170,8 +170,8 @@ def _solve(
     )
     if res.status == 0:
         return "ok", float(res.fun) * sense
-    if res.status == 3:
-        return "unbounded", math.inf * sense
+    if res.status == 3:  # minimising sense·x without bound: x runs to −sense·∞
+        return "unbounded", -math.inf * sense
     return "infeasible", math.nan
 
 

@@ -182,3 +182,66 @@ class TextCollector(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
+
+
+class _Tables(HTMLParser):
+    """Every ``<table>`` of a page: its caption, header cells and body rows, as visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict[str, Any]] = []
+        self._stack: list[dict[str, Any]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._caption: list[str] | None = None
+        self._head = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._stack.append({"judul": "", "kepala": [], "baris": []})
+        elif not self._stack:
+            return
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "thead":
+            self._head = True
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._stack:
+            return
+        table = self._stack[-1]
+        if tag == "caption" and self._caption is not None:
+            table["judul"] = " ".join("".join(self._caption).split())
+            self._caption = None
+        elif tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if self._head and not table["kepala"]:
+                table["kepala"] = self._row
+            else:
+                table["baris"].append(self._row)
+            self._row = None
+        elif tag == "thead":
+            self._head = False
+        elif tag == "table":
+            self.tables.append(self._stack.pop())
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._caption is not None:
+            self._caption.append(data)
+
+
+def html_tables(html_text: str) -> list[dict[str, Any]]:
+    """The tables of an HTML page as ``{"judul", "kepala", "baris"}`` (caption, header cells,
+    body rows; every text with its whitespace collapsed), in document order."""
+    parser = _Tables()
+    parser.feed(html_text)
+    parser.close()
+    return parser.tables

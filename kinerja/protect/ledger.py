@@ -21,7 +21,15 @@ JSON shape (``Ledger.to_dict``)::
      "relasi": [{"jenis": "jumlah", "anggota": [keys], "total": key},
                 {"jenis": "persen", "pembilang": [keys], "penyebut": [keys],
                  "persen": 85.0, "toleransi": 0.05, "sumber": "..."},
-                {"jenis": "rerata", "bobot": [numbers], "anggota": [keys], "total": key}]}
+                {"jenis": "rerata", "bobot": [numbers], "anggota": [keys], "total": key}],
+     "tabel": [{"judul": caption, "kepala": [headers], "baris": [[cell texts]],
+                "kunci": [[key | null per cell]], "sumber": "..."}]}
+
+``tabel`` is the grid of each published table exactly as rendered (caption, header, the text of
+every cell) with, for every cell that shows a protected count, the key of its ledger cell. The
+audit compares it with the HTML and slides actually written (:mod:`kinerja.run.audit`): a page
+that differs from its grid, a cell whose text disagrees with its ledger cell, or an integer cell
+without a key (a count the ledger does not know) fails the audit.
 """
 
 from __future__ import annotations
@@ -37,7 +45,9 @@ __all__ = ["LEDGER_MIME", "Ledger", "LedgerConflict", "cell_key", "rounding_tole
 #: Display mimetype of a ledger inside a notebook's summary output (read by the audit).
 LEDGER_MIME = "application/vnd.kinerja.ledger+json"
 
-Unit = Literal["pegawai", "responden", "pengaduan", "permohonan"]
+Unit = Literal[
+    "pegawai", "responden", "pengaduan", "permohonan", "laporan", "keikutsertaan", "butir"
+]
 
 
 class LedgerConflict(ValueError):
@@ -60,6 +70,7 @@ class Ledger:
 
     cells: dict[str, dict[str, Any]] = field(default_factory=dict)
     relations: list[dict[str, Any]] = field(default_factory=list)
+    tables: list[dict[str, Any]] = field(default_factory=list)
 
     # ------------------------------------------------------------------ recording
     def _put(self, key: str, entry: dict[str, Any], source: str) -> None:
@@ -188,6 +199,60 @@ class Ledger:
             }
         )
 
+    def table(
+        self,
+        html_text: str,
+        keys: Mapping[tuple[str, str], str] | Sequence[Mapping[str, str]],
+        *,
+        source: str = "",
+        label_column: int | None = 0,
+        stat_columns: Sequence[str] = (),
+    ) -> None:
+        """Record the grid of the (first) table in ``html_text`` as published.
+
+        ``keys`` says which ledger cell each count cell shows: either ``{(row label, column
+        header): key}``, the row label being the text of column ``label_column``, or one
+        ``{column header: key}`` per body row, in order. ``label_column=None``: the table has
+        no label column (every integer cell then needs a key). ``stat_columns``: headers of
+        columns whose integers are not counts (a rank, a minimum sample size). Every key must
+        already be a recorded cell.
+        """
+        from kinerja.protect.extract import html_tables
+
+        found = html_tables(html_text)
+        if not found:
+            raise ValueError("Tidak ada tabel untuk dicatat.")
+        grid = found[0]
+        head = grid["kepala"]
+        if isinstance(keys, Mapping):
+            per_row = [
+                {
+                    h: keys[(row[label_column] if label_column is not None else "", h)]
+                    for h in head
+                    if (row[label_column] if label_column is not None else "", h) in keys
+                }
+                for row in grid["baris"]
+            ]
+        else:
+            per_row = [dict(m) for m in keys]
+            if not per_row:  # an empty table prints one row saying so
+                per_row = [{} for _ in grid["baris"]]
+            if len(per_row) != len(grid["baris"]):
+                raise ValueError(
+                    f"Tabel '{grid['judul']}': {len(grid['baris'])} baris, {len(per_row)} kunci."
+                )
+        missing = [k for m in per_row for k in m.values() if k not in self.cells]
+        if missing:
+            raise ValueError(f"Kunci tabel tidak tercatat: {', '.join(missing[:5])}")
+        grid["kunci"] = [
+            [m.get(h) for h in head[: len(row)]]
+            for m, row in zip(per_row, grid["baris"], strict=True)
+        ]
+        grid["sumber"] = source
+        grid["kolom_label"] = label_column
+        grid["kolom_statistik"] = list(stat_columns)
+        self.tables.append(grid)
+
     # ------------------------------------------------------------------ combining
     def merge(self, other: Ledger | Mapping[str, Any]) -> Ledger:
         """Add ``other``'s cells and relations (a conflict raises :class:`LedgerConflict`)."""
@@ -201,6 +266,7 @@ class Ledger:
                 if s not in self.cells[key]["sumber"]:
                     self.cells[key]["sumber"].append(s)
         self.relations.extend(json.loads(json.dumps(other.relations)))
+        self.tables.extend(json.loads(json.dumps(other.tables)))
         return self
 
     @classmethod
@@ -217,12 +283,14 @@ class Ledger:
     # ------------------------------------------------------------------ (de)serialising
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (module docstring)."""
-        return {"versi": 1, "sel": self.cells, "relasi": self.relations}
+        return {"versi": 1, "sel": self.cells, "relasi": self.relations, "tabel": self.tables}
 
     @classmethod
     def from_dict(cls, payload: Mapping[str, Any]) -> Ledger:
         """Inverse of :meth:`to_dict` (a copy)."""
         payload = json.loads(json.dumps(payload))
         return cls(
-            cells=dict(payload.get("sel") or {}), relations=list(payload.get("relasi") or [])
+            cells=dict(payload.get("sel") or {}),
+            relations=list(payload.get("relasi") or []),
+            tables=list(payload.get("tabel") or []),
         )

@@ -219,14 +219,21 @@ def protect_complaints(
     -------
     (numpy.ndarray of bool, dict)
         Rows whose statistics are hidden; per OPD, whether the total row's statistics must be
-        hidden too. The HTML table, the Temuan sentence and the rekap all use this.
+        hidden too. The HTML table, the Temuan sentence and the rekap all use this; within an
+        OPD the categories are taken in name order, so that every output hides the same ones
+        whatever its row order.
     """
     hidden = np.zeros(len(summ), dtype=bool)
     totals: dict[str, bool] = {}
     keys = summ[by].astype("str") if by in summ.columns else pd.Series("", index=summ.index)
     n_all = pd.to_numeric(summ["n_pengaduan"], errors="coerce").fillna(0).to_numpy(dtype="float64")
+    labels = summ["kategori"].astype("str").to_numpy() if "kategori" in summ.columns else None
     for kode in pd.unique(keys):
         rows = np.flatnonzero((keys == kode).to_numpy())
+        if labels is not None:
+            # one order for every output (report, rekap): ties are broken by category name, not
+            # by the row order of the table at hand, so all of them hide the same categories
+            rows = rows[np.argsort(labels[rows], kind="stable")]
         n = n_all[rows]
         total_hidden = False
         for col in COMPLAINT_RATES:
@@ -251,7 +258,7 @@ def ledger_ikm_services(
     min_width: float = 5.0,
 ) -> Ledger:
     """Ledger of an IKM-per-service table: each service's IKM (shown or hidden), its published
-    respondent count, and the OPD's IKM as their respondent-weighted mean (within the rounding
+    respondent count (``ikm_responden/...``, also the weight), and the OPD's IKM as their respondent-weighted mean (within the rounding
     of two decimals, the IKM's own rounding)."""
     ledger = Ledger()
     src = f"opd/{kode_opd}: IKM per jenis layanan"
@@ -270,6 +277,12 @@ def ledger_ikm_services(
         )
         keys.append(key)
         weights.append(float(r["n_responden"]))
+        ledger.count(
+            cell_key("ikm_responden", kode_opd, periode, r["jenis_layanan"]),
+            float(r["n_responden"]),
+            unit="responden",
+            source=src,
+        )
     total = cell_key("ikm", kode_opd, periode, "Semua layanan")
     ledger.value(
         total, float(overall["ikm"]), decimals=2, low=25, high=100, min_width=min_width, source=src

@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from kinerja.domain.audience import K_PEGAWAI, K_RESPONDEN
-from kinerja.protect import Ledger, LedgerConflict, audit_ledger, audit_summary, cell_key
+from kinerja.protect import Ledger, LedgerConflict, audit_ledger, audit_summary, cell_key, extract
 
 __all__ = [
     "audit_run",
@@ -57,25 +58,34 @@ def _notebook_ledgers(path: Path) -> list[dict[str, Any]]:
     return found
 
 
-def rekap_ledger(path: Path, *, k_pegawai: int = K_PEGAWAI) -> Ledger:
+def rekap_ledger(path: Path, *, k_pegawai: int = K_PEGAWAI, periode: str | None = None) -> Ledger:
     """The protected counts ``rekap.xlsx`` publishes, as a ledger (empty cell = hidden).
 
     SKP: one count per OPD × predikat, their sum being the OPD's "pegawai dinilai" (published by
     the OPD report). Training: employees per OPD (hidden below k) and those meeting the JP target,
-    the last JP band of the report (``jp/<kode>/<year>/20 JP atau lebih``).
+    the last JP band of the report (``jp/<kode>/<year>/20 JP atau lebih``). Complaints: per OPD and
+    category the count and the two rates, stored unrounded in the workbook (read to six decimals),
+    keyed like the OPD report's complaint table (:func:`kinerja.protect.recorded.
+    record_complaint_rates`). ``periode``: the run's period (``manifest.json``), else the SKP
+    sheet's.
     """
+    from kinerja.protect.recorded import record_complaint_rates
+    from kinerja.report.rekap_xlsx import read_rekap_xlsx
+
     ledger = Ledger()
     src = f"rekap: {path.name}"
     try:
-        sheets = pd.read_excel(path, sheet_name=None)
-    except (OSError, ValueError):
-        return ledger
+        sheets = read_rekap_xlsx(path)
+    except (OSError, ValueError) as exc:
+        raise LedgerConflict(f"{path.name} tidak dapat dibaca oleh audit: {exc}") from exc
     skp = sheets.get("skp")
     jp = sheets.get("pelatihan")
+    complaints = sheets.get("pengaduan")
     # a sheet the audit cannot read is a failure, not a silent pass
     for name, sheet, cols in (
-        ("skp", skp, {"kode_opd", "periode", "predikat", "jumlah"}),
-        ("pelatihan", jp, {"kode_opd", "n_pegawai", "n_memenuhi"}),
+        ("SKP", skp, {"kode_opd", "periode", "predikat", "jumlah"}),
+        ("Pelatihan", jp, {"kode_opd", "n_pegawai", "n_memenuhi"}),
+        ("Pengaduan", complaints, {"kode_opd", "kategori", "n_pengaduan"}),
     ):
         if sheet is not None and not cols <= set(sheet.columns):
             raise LedgerConflict(
@@ -94,12 +104,9 @@ def rekap_ledger(path: Path, *, k_pegawai: int = K_PEGAWAI) -> Ledger:
                 )
             total = ledger.count(cell_key("skp", kode, per, "Jumlah"), None, source=src)
             ledger.total(keys, total)
-    year = None
-    notes = sheets.get("Keterangan")
-    if notes is not None and "periode" in notes.columns and len(notes):
-        year = str(notes["periode"].iloc[0])[:4]
-    elif skp is not None and "periode" in skp.columns and len(skp):
-        year = str(skp["periode"].iloc[0])[:4]
+    if periode is None and skp is not None and "periode" in skp.columns and len(skp):
+        periode = str(skp["periode"].iloc[0])
+    year = str(periode)[:4] if periode else None
     if jp is not None and year:
         for r in jp.itertuples(index=False):
             kode = str(r.kode_opd)
@@ -114,65 +121,140 @@ def rekap_ledger(path: Path, *, k_pegawai: int = K_PEGAWAI) -> Ledger:
             ledger.count(
                 meets, None if pd.isna(n_ok) else float(n_ok), hidden=pd.isna(n_ok), source=src
             )
+    if complaints is not None and periode:
+        cols = {"t": "persen_ditanggapi_tepat_waktu", "s": "persen_selesai_tepat_waktu"}
+        for _, r in complaints.iterrows():
+            rates = {}
+            for s, col in cols.items():
+                v = r.get(col)
+                rates[s] = None if v is None or pd.isna(v) else float(v)
+            record_complaint_rates(
+                ledger,
+                kode_opd=str(r["kode_opd"]),
+                periode=periode,
+                kategori=str(r["kategori"]),
+                n=float(r["n_pengaduan"]),
+                rates=rates,
+                decimals=6,
+                source=src,
+            )
     return ledger
 
 
-class _Rows(HTMLParser):
-    """Every table row of an HTML page as a tuple of its cell texts."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: set[tuple[str, ...]] = set()
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "tr":
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._row is not None and self._cell is not None:
-            self._row.append("".join(self._cell).strip())
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.rows.add(tuple(self._row))
-            self._row = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
+#: a cell that shows an integer in id-ID (``32``, ``1.204``): a count the ledger must know
+_INTEGER = re.compile(r"^\d{1,3}(\.\d{3})*$")
+_CONTINUED = " (lanjutan)"
 
 
-#: ledger streams whose cells are table rows "<category> | <count>" in the OPD report's HTML
-_ROW_STREAMS = {"skp": "Predikat Kinerja Pegawai", "jp": "Pengembangan Kompetensi"}
+def expected_text(cell: dict[str, Any]) -> str:
+    """How a table shows a ledger cell: ``*`` when hidden, ``< 10`` for a band, else the
+    number in id-ID (a statistic with the decimals of its rounding)."""
+    from kinerja.domain.numbers import fmt_int, fmt_number
+
+    if cell.get("tersembunyi"):
+        return "*"
+    if cell.get("nilai") is None:
+        high = cell.get("max")
+        return f"< {int(high) + 1}" if high is not None else "?"
+    if cell.get("jenis") == "nilai":
+        tol = float(cell.get("toleransi") or 0.5)
+        decimals = max(0, round(-math.log10(2 * tol))) if tol > 0 else 0
+        return fmt_number(cell["nilai"], decimals)
+    return fmt_int(cell["nilai"])
 
 
-def html_mismatches(html_text: str, ledger: dict[str, Any]) -> list[str]:
-    """Cells of a report's ledger whose row is not in its HTML as recorded (shown value or ``*``).
-
-    Only rows of the SKP distribution and of the JP bands are compared (``<category> | <count>``).
-    """
-    from kinerja.report.formatting import fmt_int
-
-    parser = _Rows()
-    parser.feed(html_text)
-    starts = {r[:2] for r in parser.rows if len(r) >= 2}
+def grid_problems(grid: dict[str, Any], cells: dict[str, Any]) -> list[str]:
+    """Cells of a recorded table that disagree with the ledger, and integer cells that no
+    ledger cell stands behind (a published count the audit would not see)."""
     wrong = []
-    for key, cell in (ledger.get("sel") or {}).items():
-        stream, _kode, _per, category = key.split("/", 3)
-        sources = " ".join(cell.get("sumber") or [])
-        if category == "Jumlah" or _ROW_STREAMS.get(stream, "\0") not in sources:
-            continue
-        shown = "*" if cell.get("tersembunyi") else fmt_int(cell.get("nilai"))
-        if (category, shown) not in starts:
-            wrong.append(f"{key}: HTML tidak menampilkan '{category} | {shown}'")
+    title = grid.get("judul") or "(tanpa judul)"
+    label_col = grid.get("kolom_label", 0)
+    head = grid.get("kepala") or []
+    stats = set(grid.get("kolom_statistik") or [])
+    for row, keys in zip(grid.get("baris") or [], grid.get("kunci") or [], strict=False):
+        for j, text in enumerate(row):
+            key = keys[j] if j < len(keys) else None
+            label = row[label_col] if label_col is not None and label_col < len(row) else ""
+            where = f"'{title}', baris '{label}', kolom '{head[j] if j < len(head) else j}'"
+            if key is not None:
+                if key not in cells:
+                    wrong.append(f"{where}: sel '{key}' tidak tercatat")
+                    continue
+                want = expected_text(cells[key])
+                if text != want:
+                    wrong.append(f"{where}: tertulis '{text}', catatan '{key}' = '{want}'")
+            elif (
+                j != label_col and _INTEGER.match(text) and (j >= len(head) or head[j] not in stats)
+            ):
+                wrong.append(f"{where}: angka '{text}' tanpa catatan angka terbit")
     return wrong
 
 
-def collect_ledger(out_dir: str | Path, *, k_pegawai: int = K_PEGAWAI) -> tuple[Ledger, list[str]]:
+def html_mismatches(html_text: str, ledger: dict[str, Any], *, slides: bool = False) -> list[str]:
+    """Differences between the tables a page shows and the tables its ledger recorded.
+
+    Every recorded table (``ledger["tabel"]``) must be on the page with the same caption,
+    header and cells (in slides a table may be split over slides with "(lanjutan)": each part
+    must be rows of the recorded table); every cell must agree with its ledger cell and every
+    integer cell must have one (:func:`grid_problems`).
+    """
+    cells = ledger.get("sel") or {}
+    page = extract.html_tables(html_text)
+    by_title: dict[str, list[dict[str, Any]]] = {}
+    for t in page:
+        title = t["judul"]
+        if slides and title.endswith(_CONTINUED):
+            title = title[: -len(_CONTINUED)]
+        by_title.setdefault(title, []).append(t)
+    wrong: list[str] = []
+    for grid in ledger.get("tabel") or []:
+        wrong += grid_problems(grid, cells)
+        title = grid.get("judul") or ""
+        shown = by_title.get(title)
+        if not shown:
+            if not slides:
+                wrong.append(f"tabel '{title}' tercatat tetapi tidak ada di HTML")
+            continue
+        rows = [list(r) for r in grid.get("baris") or []]
+        if slides:
+            for t in shown:
+                extra = [r for r in t["baris"] if list(r) not in rows]
+                if extra:
+                    wrong.append(f"salindia, tabel '{title}': baris tidak tercatat {extra[0]}")
+            continue
+        if not any(t["kepala"] == grid.get("kepala") and t["baris"] == rows for t in shown):
+            t = shown[0]
+            diff = next(
+                ((a, b) for a, b in zip(t["baris"], rows, strict=False) if a != b),
+                (t["baris"][len(rows) :] or None, rows[len(t["baris"]) :] or None),
+            )
+            wrong.append(
+                f"tabel '{title}': HTML menampilkan {diff[0]}, catatan angka terbit {diff[1]}"
+            )
+    return wrong
+
+
+def uncovered_tables(html_text: str, ledger: dict[str, Any]) -> list[str]:
+    """Captions of tables on a page that show integers but are not recorded in its ledger
+    (published, but not attacked by the audit; listed in the summary)."""
+    recorded = {g.get("judul") for g in ledger.get("tabel") or []}
+    out = []
+    for t in extract.html_tables(html_text):
+        title = t["judul"].removesuffix(_CONTINUED)
+        if title in recorded or title in out:
+            continue
+        if any(_INTEGER.match(c) for r in t["baris"] for c in r[1:]):
+            out.append(title or "(tanpa judul)")
+    return out
+
+
+def collect_ledger(
+    out_dir: str | Path, *, k_pegawai: int = K_PEGAWAI, uncovered: list[str] | None = None
+) -> tuple[Ledger, list[str]]:
     """Every published fact of the run in ``out_dir``: (combined ledger, files read).
+
+    ``uncovered``, when given, receives the tables that show integers but that no ledger
+    records (``<page>: <caption>``): published, not attacked.
 
     Raises
     ------
@@ -183,22 +265,33 @@ def collect_ledger(out_dir: str | Path, *, k_pegawai: int = K_PEGAWAI) -> tuple[
     ledger = Ledger()
     files: list[str] = []
     mismatches: list[str] = []
+    uncovered = uncovered if uncovered is not None else []
     for path in sorted([*out.glob("opd/*.ipynb"), *out.glob("kota/*.ipynb")]):
         parts = _notebook_ledgers(path)
-        if parts:
-            files.append(path.relative_to(out).as_posix())
-        html = path.with_suffix(".html")
-        for part in parts:
-            ledger.merge(part)
-            if html.is_file():  # the page shows what the ledger says it shows
-                mismatches += html_mismatches(html.read_text(encoding="utf-8"), part)
+        if not parts:
+            continue
+        files.append(path.relative_to(out).as_posix())
+        own = Ledger.combine(parts).to_dict()
+        ledger.merge(own)
+        # the page and the deck show what the ledger says they show
+        for page, slides in (
+            (path.with_suffix(".html"), False),
+            (path.with_suffix(".slides.html"), True),
+        ):
+            if page.is_file():
+                text = page.read_text(encoding="utf-8")
+                mismatches += [
+                    f"{page.name}: {m}" for m in html_mismatches(text, own, slides=slides)
+                ]
+                if not slides:
+                    uncovered += [f"{page.name}: {t}" for t in uncovered_tables(text, own)]
     if mismatches:
         raise LedgerConflict(
             "angka di HTML tidak sama dengan catatan angka terbit: " + "; ".join(mismatches[:10])
         )
     rekap = out / "rekap.xlsx"
     if rekap.is_file():
-        ledger.merge(rekap_ledger(rekap, k_pegawai=k_pegawai))
+        ledger.merge(rekap_ledger(rekap, k_pegawai=k_pegawai, periode=_run_period(out)))
         files.append("rekap.xlsx")
     # a relation may name a cell that only another output publishes; a cell that no output
     # publishes at all is an unknown the attacker must also solve for
@@ -213,6 +306,14 @@ def _keys(rel: dict[str, Any]) -> list[str]:
     if rel["jenis"] == "persen":
         return [*rel["pembilang"], *rel["penyebut"]]
     return [*rel["anggota"], rel["total"]]
+
+
+def _run_period(out: Path) -> str | None:
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        return str(manifest["parameters"]["periode"]) or None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _thresholds(out: Path) -> tuple[int, int]:
@@ -237,8 +338,9 @@ def audit_run(
     k_peg, k_resp = _thresholds(out)
     k_peg = k_pegawai or k_peg
     k_resp = k_responden or k_resp
+    uncovered: list[str] = []
     try:
-        ledger, files = collect_ledger(out, k_pegawai=k_peg)
+        ledger, files = collect_ledger(out, k_pegawai=k_peg, uncovered=uncovered)
     except LedgerConflict as exc:
         summary = {
             "status": "gagal",
@@ -253,6 +355,9 @@ def audit_run(
     summary.update(
         berkas=files,
         sel_tercatat=len(ledger.cells),
+        tabel_tercatat=len(ledger.tables),
+        tabel_tanpa_catatan=len(uncovered),
+        contoh_tabel_tanpa_catatan=uncovered[:20],
         k_pegawai=k_peg,
         k_responden=k_resp,
         aturan="docs/privasi.md §5",

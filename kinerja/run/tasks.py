@@ -207,6 +207,12 @@ def execute_one(task: NotebookTask | dict[str, Any]) -> dict[str, Any]:
                 # a worker prepared by _worker_init: the kernel is forked with the imports done
                 # (the manager itself falls back to a normal kernel when forking is off)
                 fork["kernel_manager_class"] = "kinerja.run.forkkernel.ForkingKernelManager"
+                # ... and with this worker's gate, so chart text is checked for names too
+                from kinerja.protect import use_gate_for_charts
+
+                aud = "internal" if task.parameters.get("audience") == "internal" else "forum"
+                cache_dir = task.parameters["cache_dir"]
+                use_gate_for_charts(personal_data_gate(cache_dir, aud, task.kode_opd))
             pm.execute_notebook(
                 task.notebook,
                 str(tmp),

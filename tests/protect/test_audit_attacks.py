@@ -120,3 +120,42 @@ def test_one_person_details_are_not_shown_for_a_small_unit(data):
     training = _text(SPECS["pelatihan"].builder(data, kode_opd=KEC, periode=PERIODE))
     assert "Ragam pelatihan tidak ditampilkan" in training
     assert "teknis" not in training.split("Ragam pelatihan")[-1]
+
+
+def test_rekap_workbook_is_read_not_skipped(data, tmp_path):
+    path = tmp_path / "rekap.xlsx"
+    write_rekap(rekap_tables(data, periode=PERIODE), path)
+    cells = rekap_ledger(path, periode=PERIODE).cells
+    assert cells[f"skp/{DINAS}/2025/Baik"]["tersembunyi"]
+    assert cells[f"jp/{DINAS}/2025/Jumlah"]["nilai"] == 12
+    assert cells[f"aduan_t_ok/{DINAS}/2025/Informasi"]["tersembunyi"]
+    assert cells[f"aduan_n/{DINAS}/2025/Pelayanan lambat"]["nilai"] == 5
+
+
+def test_a_rekap_that_shows_a_rate_the_report_hides_fails(data, tmp_path):
+    # the attack of the issue: a complaint category hidden in the HTML (fewer than 5) shown
+    # with its rate in rekap.xlsx. Informasi (1 complaint, answered in time) is pinned by the
+    # workbook's rate and the report's "Belum ditanggapi 0".
+    from kinerja.metrics.complaints import complaint_summary
+
+    tables = dict(rekap_tables(data, periode=PERIODE))
+    rek = tables["pengaduan"].copy()
+    raw = complaint_summary(data.metric("complaint_times", PERIODE)).set_index(
+        ["kode_opd", "kategori"]
+    )
+    col = "persen_ditanggapi_tepat_waktu"
+    row = (rek["kode_opd"] == DINAS) & (rek["kategori"].astype("str") == "Informasi")
+    rek[col] = pd.to_numeric(rek[col], errors="coerce").astype("float64")
+    rek.loc[row, col] = float(raw.loc[(DINAS, "Informasi"), col])
+    tables["pengaduan"] = rek
+    path = tmp_path / "rekap.xlsx"
+    write_rekap(tables, path)
+    report = _ledgers(SPECS["pengaduan"].builder(data, kode_opd=DINAS, periode=PERIODE))
+    findings = audit_ledger(Ledger.combine([*report, rekap_ledger(path, periode=PERIODE)]))
+    failed = findings.loc[~findings["lolos"]].set_index("sel")
+    assert failed.loc[f"aduan_t_ok/{DINAS}/2025/Informasi", "alasan"] == "dapat dihitung tepat: 1"
+    # the workbook as written by the program hides it, and the same attack finds nothing
+    write_rekap(rekap_tables(data, periode=PERIODE), path)
+    findings = audit_ledger(Ledger.combine([*report, rekap_ledger(path, periode=PERIODE)]))
+    assert findings["lolos"].all()
+    assert f"aduan_t_ok/{DINAS}/2025/Informasi" in set(findings["sel"])

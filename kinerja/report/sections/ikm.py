@@ -141,4 +141,9 @@ def section_ikm(
             )
         )
         out[-1].ledger = ledger
+        if ledger is not None:  # the printed grid, compared with the HTML by `kinerja audit`
+            from kinerja.protect.recorded import ikm_service_keys
+
+            ikm_keys = ikm_service_keys(ps, kode_opd=kode_opd, periode=per)
+            ledger.table(out[-1].html, ikm_keys, source=f"opd/{kode_opd}")
     return out

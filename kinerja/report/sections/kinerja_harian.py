@@ -103,6 +103,14 @@ def _activity_blocks(
             audience=audience,
         )
     ]
+    if mask is not None:  # published facts for `kinerja audit` (protect.recorded)
+        from kinerja.protect.recorded import ledger_activity
+
+        ledger, keys = ledger_activity(
+            rows, small, kode_opd=kode_opd, k=k, source=f"opd/{kode_opd}"
+        )
+        ledger.table(out[0].html, keys, source=f"opd/{kode_opd}")
+        out[0].ledger = ledger
     if (mask is None or not mask["persen_hari_melapor"].any()) and len(rows) > 1:
         long = pd.concat(
             [

@@ -342,6 +342,15 @@ def _kota_table_section(
         )
     )
     out[-1].ledger = ledger  # published facts for `kinerja audit`
+    if audience == "forum":  # the printed grid and its counts (protect.recorded)
+        from kinerja.protect import Ledger
+        from kinerja.protect.recorded import ledger_city_table
+
+        heads = {c.name: c.label for c in cols}
+        grid_ledger, keys = ledger_city_table(table, _kota_mask(table, cols), heads, periode=per)
+        ledger = out[-1].ledger = Ledger.combine([x for x in (ledger, grid_ledger) if x])
+        ledger.table(out[-1].html, keys, label_column=1 if "peringkat_ikm" in table else 0,
+                     stat_columns=[heads.get("peringkat_ikm", "")], source="kota")  # fmt: skip
     if "ikm" in table.columns and table["ikm"].notna().any():
         out.append(_ikm_chart(data, table, per))
     for extra in _KOTA_CHARTS:

@@ -117,6 +117,12 @@ def section_pelatihan(
         )
     )
     out[-1].ledger = ledger
+    if ledger is not None:  # the printed grids, compared with the HTML by `kinerja audit`
+        from kinerja.protect.recorded import line_table_keys
+
+        meets_col = f"Pegawai ≥ {fmt_number(target, 0)} JP"
+        comp_keys = [{"Jumlah pegawai": tkey, meets_col: keys[-1]}]
+        ledger.table(out[-1].html, comp_keys, source=f"opd/{kode_opd}", label_column=None)
     out.append(
         render_table(
             shown,
@@ -131,6 +137,9 @@ def section_pelatihan(
             audience=audience,
         )
     )
+    if ledger is not None:
+        band_keys = line_table_keys(shown["kelompok"], keys, "Jumlah pegawai")
+        ledger.table(out[-1].html, band_keys, source=f"opd/{kode_opd}")
     if not (shown["jumlah"].astype("str") == SUPPRESSED_MARK).any():
         out.append(
             bar_chart(
@@ -169,6 +178,12 @@ def section_pelatihan(
         )
         if audience == "forum":
             mix = suppress_small(mix, count_col="n_pegawai", k=k, value_cols=["n_pelatihan", "jp"])
+            from kinerja.protect.recorded import ledger_training_mix
+
+            mix_ledger, mix_keys = ledger_training_mix(
+                mix, kode_opd=kode_opd, year=per.year, headcount_key=tkey,
+                source=f"opd/{kode_opd}: Ragam pelatihan",
+            )  # fmt: skip
         out.append(
             render_table(
                 mix,
@@ -188,6 +203,9 @@ def section_pelatihan(
                 audience=audience,
             )
         )
+        if audience == "forum":
+            mix_ledger.table(out[-1].html, mix_keys, source=f"opd/{kode_opd}")
+            out[-1].ledger = mix_ledger
     out.extend(_impact_blocks(data, kode_opd=kode_opd, periode=per))
     return out
 

@@ -66,6 +66,7 @@ def _complaint_blocks(
     table = pd.concat([summ, total], ignore_index=True)
     stats = ["persen_ditanggapi_tepat_waktu", "median_hari_tanggapan", "persen_selesai_tepat_waktu"]
     mask = small_mask(table, count_col="n_pengaduan", k=k, columns=stats)
+    rows = None
     if audience == "forum":
         # complementary: a hidden category's rate must not follow from the total row's
         from kinerja.protect import protect_complaints
@@ -94,7 +95,7 @@ def _complaint_blocks(
                 ),
                 Col("n_belum_ditanggapi", "Belum ditanggapi", "int"),
             ],
-            title=f"Pengaduan per kategori, {periode.label}",
+            title=(title := f"Pengaduan per kategori, {periode.label}"),
             source=src,
             suppressed=mask,
             suppression_note=(
@@ -109,6 +110,16 @@ def _complaint_blocks(
             audience=audience,
         )
     ]
+    if rows is not None:  # published facts for `kinerja audit` (protect.recorded)
+        from kinerja.protect.recorded import ledger_complaints
+
+        cats = summ["kategori"].astype("str").tolist()
+        ledger, keys = ledger_complaints(
+            times, cats, rows[:-1], bool(rows[-1]), kode_opd=kode_opd, periode=periode,
+            columns={"n": "Pengaduan", "belum": "Belum ditanggapi"}, source=f"opd/{kode_opd}: {title}",
+        )  # fmt: skip
+        ledger.table(out[0].html, keys, source=f"opd/{kode_opd}")
+        out[0].ledger = ledger
     kanal = times.groupby("kanal", observed=True).size().rename("n").reset_index()
     kanal["persen"] = kanal["n"] / kanal["n"].sum() * 100
     out.append(

@@ -57,7 +57,7 @@ def section_skp(
         # the one protected distribution (table, title, chart, warnings, Temuan, city, rekap)
         shown = protected_skp(d, k=k)
         ledger = Ledger()
-        record_line(
+        skp_keys, _ = record_line(
             ledger,
             shown,
             stream="skp",
@@ -95,6 +95,11 @@ def section_skp(
         audience=audience,
     )
     table_block.ledger = ledger
+    if ledger is not None:  # the printed grid, compared with the HTML by `kinerja audit`
+        from kinerja.protect.recorded import line_table_keys
+
+        keys = line_table_keys(shown["predikat"], skp_keys, "Jumlah pegawai")
+        ledger.table(table_block.html, keys, source=f"opd/{kode_opd}")
     out.append(table_block)
     if audience == "internal" or total >= k and not (shown["jumlah"] == SUPPRESSED_MARK).any():
         out.append(
