@@ -72,6 +72,12 @@ NUMBERS_VISIBLE = (
     " if (o && o.offsetParent !== null && o.innerText.trim().length > 0) return true; }"
     " return false; }"
 )
+#: navigation start -> the frame after the next one (the numbers found by NUMBERS_VISIBLE are
+#: painted by then)
+NEXT_PAINT = (
+    "() => new Promise(r => requestAnimationFrame(() =>"
+    " requestAnimationFrame(() => r(performance.now()))))"
+)
 REDRAW_NO = (
     "() => { const m = document.querySelector('.kinerja-selesai');"
     " return m ? Number(m.dataset.redraw) : 0; }"
@@ -237,6 +243,9 @@ async def _paint(
         await page.goto(url, wait_until="commit", timeout=deadline_ms)
         await page.wait_for_function(NUMBERS_VISIBLE, timeout=deadline_ms, polling=20)
         t_numbers = time.perf_counter() - t0
+        # laid out is not yet painted: two animation frames later the numbers are on screen
+        # (frames do not run while a stylesheet blocks rendering); navigation-relative
+        painted = await page.evaluate(NEXT_PAINT)
         await page.wait_for_load_state("domcontentloaded", timeout=deadline_ms)
         t_dom = time.perf_counter() - t0
         await page.wait_for_function(FORM_READY, timeout=deadline_ms, polling=20)
@@ -245,7 +254,13 @@ async def _paint(
             "() => { const e = performance.getEntriesByName('first-contentful-paint')[0];"
             " return e ? e.startTime / 1000 : null; }"
         )
-        return {"form_s": t_form, "numbers_s": t_numbers, "dom_s": t_dom, "fcp_s": fcp}
+        return {
+            "form_s": t_form,
+            "numbers_s": t_numbers,
+            "numbers_painted_s": painted / 1000 if painted is not None else None,
+            "dom_s": t_dom,
+            "fcp_s": fcp,
+        }
     finally:
         await _close(page, ctx if own else None)
 
@@ -303,6 +318,9 @@ async def first_paint(
     return {
         "form_s": _stats([r["form_s"] for r in rows]),
         "numbers_s": _stats([r["numbers_s"] for r in rows]),
+        "numbers_painted_s": _stats(
+            [r["numbers_painted_s"] for r in rows if r["numbers_painted_s"] is not None]
+        ),
         "fcp_s": _stats([r["fcp_s"] for r in rows if r["fcp_s"] is not None]),
         "dom_s": _stats([r["dom_s"] for r in rows]),
         "runs": rows,
@@ -655,6 +673,8 @@ def main() -> int:
     res["summary"] = {
         "voila_numbers_visible_cold_s": med(cold, "numbers_s"),
         "voila_numbers_visible_preheated_s": med(warm, "numbers_s"),
+        "voila_numbers_painted_cold_s": med(cold, "numbers_painted_s"),
+        "voila_numbers_painted_preheated_s": med(warm, "numbers_painted_s"),
         "voila_first_paint_cold_s": med(cold, "form_s"),
         "voila_first_paint_preheated_s": med(warm, "form_s"),
         "voila_first_paint_preheated_returning_s": med(back, "form_s"),
@@ -672,7 +692,9 @@ def main() -> int:
     out.write_text(json.dumps(res, indent=2, default=str), encoding="utf-8")
     rows = [
         ("numbers visible, cold (preview or form)", _fmt(cold.get("numbers_s")), "≤ 2 s"),
+        ("  cold: numbers painted (navigation start →)", _fmt(cold.get("numbers_painted_s")), ""),
         ("numbers visible, pre-heated", _fmt(warm.get("numbers_s")), "≤ 0.5 s"),
+        ("  pre-heated: numbers painted", _fmt(warm.get("numbers_painted_s")), ""),
         ("numbers visible, pre-heated, returning", _fmt(back.get("numbers_s")), "≤ 0.5 s"),
         ("first paint, cold (form usable)", _fmt(cold.get("form_s")), "≤ 2 s"),
         ("  cold: first contentful paint", _fmt(cold.get("fcp_s")), ""),

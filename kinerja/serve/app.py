@@ -304,6 +304,7 @@ def serve(
             import tornado.ioloop
 
             kh.install_host_check(self.app)  # before the first request
+            kh.install_error_pages(self.app)  # every error page Indonesian, no CDN
             tornado.ioloop.IOLoop.current().add_callback(ready)
             super().listen()
 

@@ -104,6 +104,8 @@ def form(
     data = get_data(cache_dir, data_dir, factory=factory)
     sections = fd.sections()
     cache = render_cache_for(name, data, sections, environ)
+    if cache is not None:  # where the server finds this form's stored selections (preview)
+        cache.put_pointer(title=fd.title, controls=fd.controls, today=getattr(data, "today", None))
     options, defaults = options_and_defaults(
         name, data, cache, kode_opd=kode_opd, periode=periode, jenis_layanan=jenis_layanan
     )

@@ -154,7 +154,7 @@ def _done(task: Any) -> bool:
         return True
 
 
-_PAGE_CSS = (
+PAGE_CSS = (
     "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',sans-serif;"
     "margin:0;background:#f6f7f9;color:#1f2933}"
     "main{max-width:44rem;margin:3rem auto;padding:2rem 2.25rem;background:#fff;"
@@ -170,7 +170,7 @@ def simple_page(title: str, paragraphs: Iterable[str], *, refresh: int | None = 
     return (
         '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"{meta}<title>{html.escape(title)}</title><style>{_PAGE_CSS}</style></head>"
+        f"{meta}<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>"
         f'<body><main><h1>{html.escape(title)}</h1>{body}<p><a href="/">Kembali ke daftar '
         "formulir</a></p></main></body></html>"
     )

@@ -8,6 +8,9 @@
   starts nothing), no request to a CDN (external stylesheet links removed from the page), and the
   small script that keeps the address bar in step with the form (:data:`URL_SYNC_SCRIPT`);
 * :class:`LandingHandler` -- the Indonesian list of forms at ``/`` (:mod:`kinerja.serve.landing`);
+* :class:`KinerjaLoginHandler`, :class:`KinerjaLogoutHandler` and :class:`IndonesianErrorPages`
+  -- the token form, the logout page and every error page in Indonesian, without any external
+  resource (:mod:`kinerja.serve.pages`), installed by :func:`install_error_pages`;
 * :func:`kinerja_handlers` -- Voila's handler table with those replacements;
 * :func:`track_kernel_starts` -- releases a page's reservation once its kernel is counted.
 
@@ -25,6 +28,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import tornado.web
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.auth.login import LoginFormHandler
+from jupyter_server.auth.logout import LogoutHandler
 from jupyter_server.base.handlers import JupyterHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
@@ -37,7 +43,14 @@ from kinerja.serve.guard import (
     host_allowed,
 )
 from kinerja.serve.landing import form_links, landing_page
-from kinerja.serve.preview import PREVIEW_CSS, inject_preview
+from kinerja.serve.pages import PAGE_PREFIX, error_page, login_page, logout_page
+from kinerja.serve.preview import (
+    PREVIEW_CSS,
+    continue_page,
+    inject_preview,
+    page_start,
+    server_preview,
+)
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +131,10 @@ _SPINNER = (
     ('<h2 id="loading_text">Running ...</h2>', '<h2 id="loading_text">Memuat formulir…</h2>'),
     ("`Executing ${cell_index} of ${cell_count}`", "`Menyiapkan ${cell_index} dari ${cell_count}`"),
     ("`Reading ${cell_index} of ${cell_count}`", "`Membaca ${cell_index} dari ${cell_count}`"),
+    (
+        "Voilà requires JavaScript. Please enable it to proceed.",
+        "Formulir ini memerlukan JavaScript. Aktifkan JavaScript di peramban Anda.",
+    ),
 )
 
 
@@ -137,10 +154,36 @@ def inject_head(chunk: str, extra: str = URL_SYNC_SCRIPT) -> str:
     return chunk[:i] + extra + chunk[i:]
 
 
+#: Most characters of Voila's head collected before it is passed on regardless.
+_HEAD_LIMIT = 262_144
+
+
+def _server_preview_for(path: str | None, query: str | None) -> str | None:
+    """:func:`kinerja.serve.preview.server_preview` of the form at ``path`` (``None`` on any
+    failure: the page is then served as before, with the kernel's own preview)."""
+    from pathlib import PurePosixPath
+
+    from kinerja.domain.settings import read_env
+
+    if not path or not path.endswith(".ipynb"):
+        return None
+    try:
+        return server_preview(read_env().form_cache, PurePosixPath(path).stem, query)
+    except Exception:  # never let the preview break the page
+        log.exception("pratinjau server untuk %s tidak dapat dibuat", path)
+        return None
+
+
 class KinerjaVoilaHandler(TornadoVoilaHandler):
-    """Voila's page handler with the kernel cap, no CDN link and the URL-sync script."""
+    """Voila's page handler with the kernel cap, no CDN link, the URL-sync script and the
+    server's preview of the numbers (:func:`kinerja.serve.preview.server_preview`) at the top
+    of the page's first chunk."""
 
     _kinerja_head_done = False
+    _kinerja_preview: str | None = None
+    _kinerja_preview_done = False
+    _kinerja_continued = False
+    _kinerja_pending = ""
 
     @tornado.web.authenticated
     async def get(self, path: str | None = None) -> None:
@@ -157,9 +200,26 @@ class KinerjaVoilaHandler(TornadoVoilaHandler):
             self._kinerja_head_done = True  # a plain page: no form, no URL script
             _write_page(self, 503, full_page(slots.max_kernels))
             return
+        # the selection's stored sections, read before any kernel is involved: the numbers
+        # are in the first bytes of the page, whatever the kernel (pre-heated, cold) does
+        self._kinerja_preview = _server_preview_for(path, self.request.query)
+        if self._kinerja_preview:
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
+            # the page's template reads the XSRF token, which sets its cookie: the headers go
+            # out with the preview, so the cookie must be set now (the beforeunload shutdown
+            # of the kernel posts it, kinerja.compat.voila)
+            _ = self.xsrf_token
+            tornado.web.RequestHandler.write(self, page_start(self._kinerja_preview))
+            self._kinerja_preview_done = True
+            await self.flush()  # on its way before the kernel is started or taken
         token = _RESERVATION.set(reservation)
         try:
             await super().get(path)
+            if self._kinerja_pending:  # a page that ended inside its head: pass it on
+                rest, self._kinerja_pending = self._kinerja_pending, ""
+                self._kinerja_continued = True
+                tornado.web.RequestHandler.write(self, rest)
         finally:
             slots.release(reservation)
             _RESERVATION.reset(token)
@@ -167,10 +227,22 @@ class KinerjaVoilaHandler(TornadoVoilaHandler):
     def write(self, chunk: Any) -> None:
         if isinstance(chunk, str):
             chunk = strip_external_links(chunk)
+            if self._kinerja_preview_done and not self._kinerja_continued:
+                # Voila streams its template in small pieces when it starts a kernel: collect
+                # its head, then drop its document start and unblock its resources at once
+                self._kinerja_pending += chunk
+                low = self._kinerja_pending.lower()
+                if "</head>" not in low and "<body" not in low and len(low) < _HEAD_LIMIT:
+                    return
+                chunk, self._kinerja_pending = self._kinerja_pending, ""
+                chunk = continue_page(chunk)[0]
+                self._kinerja_continued = True
             if not self._kinerja_head_done and "</head>" in chunk.lower():
                 chunk = inject_head(chunk, URL_SYNC_SCRIPT + PREVIEW_CSS)
                 self._kinerja_head_done = True
-            chunk = indonesian_spinner(inject_preview(chunk))
+            # the kernel's copy only when the server had none (selection not stored yet)
+            raw = not self._kinerja_preview_done
+            chunk = indonesian_spinner(inject_preview(chunk, raw=raw))
         super().write(chunk)
 
 
@@ -186,6 +258,87 @@ class LandingHandler(JupyterHandler):
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-cache")
         self.finish(landing_page(form_links(self.forms, base_url=self.landing_base)))
+
+
+class KinerjaLoginHandler(LoginFormHandler):
+    """``/login`` (only with ``--token``): the Indonesian token form (:func:`login_page`).
+
+    jupyter_server's form is English and loads its stylesheet; the logic (token check, login
+    cookie, the safe redirect to ``next``) stays jupyter_server's own.
+    """
+
+    def _render(self, message: Any = None) -> None:
+        from tornado.escape import url_escape
+
+        next_url = self.get_argument("next", default=self.base_url)
+        action = f"{self.base_url.rstrip('/')}/login?next={url_escape(next_url)}"
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.write(
+            login_page(
+                action=action,
+                xsrf_field=self.xsrf_form_html(),
+                failed=bool(message),
+            )
+        )
+
+
+class KinerjaLogoutHandler(LogoutHandler):
+    """``/logout``: clears the login cookie and says so in Indonesian."""
+
+    @allow_unauthenticated
+    def get(self) -> None:
+        self.identity_provider.clear_login_cookie(self)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(logout_page(bool(self.login_available)))
+
+
+#: Content types whose error bodies are replaced (JSON answers of the kernel API stay JSON).
+_PAGE_TYPES = ("text/html", "text/plain")
+
+
+class IndonesianErrorPages(tornado.web.OutputTransform):
+    """Replaces the body of every HTML/plain error response (status ≥ 400) by
+    :func:`kinerja.serve.pages.error_page`: tornado's "404: Not Found", Voila's English 404
+    page (with its scripts), jupyter_server's error template, an empty 500.
+
+    Installed first in the application's transforms (:func:`install_error_pages`), so every
+    handler's errors pass through it, unmatched routes included. The status code is kept; a
+    body that already is a kinerja page (the 503 of the kernel cap, the 403 of the Host check)
+    is left alone; so are HEAD requests and JSON answers.
+    """
+
+    def __init__(self, request: Any) -> None:
+        self._skip = request.method == "HEAD"
+        self._replaced = False
+
+    def transform_first_chunk(
+        self, status_code: int, headers: Any, chunk: bytes, finishing: bool
+    ) -> tuple[int, Any, bytes]:
+        if self._skip or status_code < 400:
+            return status_code, headers, chunk
+        ctype = str(headers.get("Content-Type", "text/html")).lower()
+        if not ctype.startswith(_PAGE_TYPES) or chunk.startswith(PAGE_PREFIX.encode()):
+            return status_code, headers, chunk
+        body = error_page(status_code).encode("utf-8")
+        self._replaced = True
+        headers["Content-Type"] = "text/html; charset=UTF-8"
+        headers["Cache-Control"] = "no-store"
+        if finishing:
+            headers["Content-Length"] = str(len(body))
+        elif "Content-Length" in headers:
+            del headers["Content-Length"]
+        return status_code, headers, body
+
+    def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
+        return b"" if self._replaced else chunk
+
+
+def install_error_pages(app: tornado.web.Application) -> None:
+    """Put :class:`IndonesianErrorPages` first among ``app``'s output transforms (idempotent)."""
+    if IndonesianErrorPages not in app.transforms:
+        app.transforms.insert(0, IndonesianErrorPages)
 
 
 class _RedirectHome(tornado.web.RequestHandler):
@@ -209,6 +362,12 @@ def kinerja_handlers(
             continue
         if cls is TornadoVoilaHandler:
             out.append((pattern, KinerjaVoilaHandler, *rest))
+            continue
+        if isinstance(cls, type) and issubclass(cls, LoginFormHandler):
+            out.append((pattern, KinerjaLoginHandler, *rest))
+            continue
+        if isinstance(cls, type) and issubclass(cls, LogoutHandler):
+            out.append((pattern, KinerjaLogoutHandler, *rest))
             continue
         out.append(entry)
     return out
@@ -247,9 +406,13 @@ def track_kernel_starts(kernel_manager: Any) -> None:
 
 __all__ = [
     "URL_SYNC_SCRIPT",
+    "IndonesianErrorPages",
+    "KinerjaLoginHandler",
+    "KinerjaLogoutHandler",
     "KinerjaVoilaHandler",
     "LandingHandler",
     "inject_head",
+    "install_error_pages",
     "install_host_check",
     "kinerja_handlers",
     "strip_external_links",

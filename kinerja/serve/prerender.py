@@ -107,6 +107,10 @@ def _prerender_plan(names: tuple[str, ...], root: str) -> list[tuple[str, tuple[
     for n in names:  # options and defaults first: a new kernel then needs no large table
         cache = render_cache_for(n, data, defs[n].sections(), {ENV_FORM_CACHE: root})
         options_and_defaults(n, data, cache)
+        if cache is not None:  # the server's preview finds the stored selections with it
+            cache.put_pointer(
+                title=defs[n].title, controls=defs[n].controls, today=getattr(data, "today", None)
+            )
     per_form = {n: prerender_selections(data, n) for n in names}
     # the default selection of every form first, then the rest in order
     ordered = [(n, sels[0]) for n, sels in per_form.items() if sels]

@@ -2,6 +2,13 @@
 
 Keyed by input hashes, settings (every parameter file), date, code version and selection
 (:func:`kinerja.domain.cache_key.cache_key`); the folder is ``KINERJA_FORM_CACHE``.
+
+Integrity: like the metric store (:mod:`kinerja.metrics.stored`), every file is recorded with its
+SHA-256 in an index beside it (:data:`INDEX_FILE`, one per form folder, updated under a file lock
+because the pre-render workers and the kernels write at the same time) and checked against it
+before it is used. A file that is not in the index, whose bytes changed, or that cannot be read
+or parsed is treated as absent: the form renders that selection live (behind the personal-data
+gate) and stores it again. A changed file is never served.
 """
 
 from __future__ import annotations
@@ -92,6 +99,97 @@ def data_key_of(data: Any) -> str | None:
 
 Outputs = dict[str, tuple[dict[str, Any], ...]]
 
+#: The SHA-256 index of a form folder (file name -> digest of its bytes).
+INDEX_FILE = "_integritas.json"
+#: Lock file of the index (writers only; readers replace nothing).
+LOCK_FILE = "_integritas.lock"
+#: Per form folder: which data key, sections and controls the current forms use, so that the
+#: server can find a stored selection without the data (:func:`read_pointer`).
+POINTER_FILE = "_pratinjau.json"
+
+
+class IntegrityIndex:
+    """The SHA-256 of every cache file of one folder, recorded at write and checked at read.
+
+    Parameters
+    ----------
+    folder : path
+        The form folder of a :class:`RenderCache`.
+
+    Notes
+    -----
+    The index is JSON (``{"files": {name: sha256}}``), replaced atomically under an exclusive
+    ``flock`` of :data:`LOCK_FILE`, so concurrent writers (pre-render workers, kernels) never
+    lose each other's entries. Readers keep the parsed index in memory until the file's
+    ``(mtime, size, inode)`` changes. A missing or unreadable index means no file is trusted.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self.path = self.folder / INDEX_FILE
+        self._stamp: tuple[int, int, int] | None = None
+        self._files: dict[str, str] = {}
+
+    def _load(self) -> dict[str, str]:
+        import json
+
+        try:
+            st = self.path.stat()
+        except OSError:
+            self._stamp, self._files = None, {}
+            return self._files
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if stamp != self._stamp:
+            try:
+                files = json.loads(self.path.read_text(encoding="utf-8"))["files"]
+                if not isinstance(files, dict):
+                    raise TypeError
+                self._files = {str(k): str(v) for k, v in files.items()}
+            except (OSError, ValueError, KeyError, TypeError):
+                self._files = {}
+            self._stamp = stamp
+        return self._files
+
+    def digest(self, name: str) -> str | None:
+        """The recorded SHA-256 of file ``name`` (``None`` when not recorded)."""
+        return self._load().get(name)
+
+    def read(self, path: Path) -> bytes | None:
+        """The bytes of ``path`` when they match the index, else ``None`` (never trusted)."""
+        import hashlib
+
+        recorded = self.digest(path.name)
+        if recorded is None:
+            return None
+        try:
+            if path.is_symlink():
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != recorded:
+            log.warning("cache formulir %s berubah sejak ditulis; dihitung ulang", path.name)
+            return None
+        return data
+
+    def record(self, name: str, data: bytes) -> None:
+        """Record the SHA-256 of ``data`` as file ``name`` (atomic, under the lock)."""
+        import fcntl
+        import hashlib
+        import json
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / LOCK_FILE, "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                self._stamp = None  # re-read under the lock: another writer may have added
+                files = dict(self._load())
+                files[name] = hashlib.sha256(data).hexdigest()
+                atomic_write_text(self.path, json.dumps({"files": files}, indent=0))
+                self._stamp, self._files = None, files
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
 
 class RenderCache:
     """Rendered section outputs of one form on disk, one JSON file per selection.
@@ -135,6 +233,19 @@ class RenderCache:
         self.data_key = data_key
         self.sections = tuple(sections)
         self.folder = self.root / form
+        self.index = IntegrityIndex(self.folder)
+
+    def _read_json(self, path: Path) -> Any:
+        """The JSON of ``path`` when its bytes match the integrity index, else ``None``."""
+        import json
+
+        data = self.index.read(path)
+        if data is None:
+            return None
+        try:
+            return json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
 
     def path(self, selection: Selection) -> Path:
         """The file holding ``selection``'s outputs."""
@@ -149,14 +260,12 @@ class RenderCache:
         return self.folder / (key[:40] + ".json")
 
     def get(self, selection: Selection) -> Outputs | None:
-        """Outputs of every section for ``selection``, or ``None`` when not (validly) stored."""
-        import json
-
+        """Outputs of every section for ``selection``, or ``None`` when not (validly) stored:
+        absent, not in the integrity index, changed since written, unreadable or malformed."""
         if selection.audience != "forum":
             return None
-        path = self.path(selection)
+        payload = self._read_json(self.path(selection))
         try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
             sections = payload["sections"]
             out = {k: tuple(sections[k]) for k in self.sections}
         except (OSError, ValueError, KeyError, TypeError):
@@ -176,10 +285,8 @@ class RenderCache:
         They let a new kernel show a stored selection without reading the large tables (the
         periods come from a million ``laporan_kinerja`` dates).
         """
-        import json
-
+        payload = self._read_json(self.meta_path(inputs))
         try:
-            payload = json.loads(self.meta_path(inputs).read_text(encoding="utf-8"))
             o = payload["options"]
             options = FormOptions(
                 opd=[(str(a), str(b)) for a, b in o["opd"]],
@@ -205,9 +312,28 @@ class RenderCache:
         }
         return self._write(self.meta_path(inputs), payload)
 
+    def put_pointer(self, *, title: str, controls: Sequence[str], today: Any) -> bool:
+        """Record this cache's data key, sections, title and controls (:data:`POINTER_FILE`)
+        for the server's preview (:func:`kinerja.serve.preview.server_preview`); written only
+        when it changed. ``today`` is the data's reference date (a new day: a new key)."""
+        payload = {
+            "form": self.form,
+            "code_version": code_version(),
+            "data_key": self.data_key,
+            "sections": list(self.sections),
+            "title": str(title),
+            "controls": [str(c) for c in controls],
+            "tanggal": str(pd.Timestamp(today).date()) if today is not None else "",
+        }
+        if read_pointer(self.root, self.form) == payload:
+            return True
+        return self._write(self.folder / POINTER_FILE, payload)
+
     def has(self, selection: Selection) -> bool:
-        """Whether ``selection`` is stored (without reading it)."""
-        return self.path(selection).is_file()
+        """Whether ``selection`` is stored and recorded in the index (without hashing it; a
+        changed file is still caught by :meth:`get`)."""
+        path = self.path(selection)
+        return path.is_file() and self.index.digest(path.name) is not None
 
     def put(self, selection: Selection, outputs: Mapping[str, Sequence[dict[str, Any]]]) -> bool:
         """Store ``outputs`` (atomic write); ``False`` when it cannot be written (logged)."""
@@ -234,15 +360,39 @@ class RenderCache:
             if hits:
                 log.error("%s", PersonalDataLeak(str(path), hits))
                 return False
-        return _atomic_json(path, payload)
+        return _atomic_json(path, payload, self.index)
 
 
-def _atomic_json(path: Path, payload: Any) -> bool:
-    """Write ``payload`` as JSON to ``path`` atomically; ``False`` (logged) when it fails."""
+def read_pointer(root: str | os.PathLike[str], form: str) -> dict[str, Any] | None:
+    """The :data:`POINTER_FILE` of form ``form`` under ``root`` (integrity-checked), or
+    ``None`` when absent, changed or malformed."""
+    import json
+
+    folder = Path(root) / form
+    data = IntegrityIndex(folder).read(folder / POINTER_FILE)
+    if data is None:
+        return None
+    try:
+        payload = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    keys = ("form", "code_version", "data_key", "sections", "title", "controls", "tanggal")
+    if not isinstance(payload, dict) or any(k not in payload for k in keys):
+        return None
+    if not isinstance(payload["sections"], list) or not isinstance(payload["controls"], list):
+        return None
+    return payload
+
+
+def _atomic_json(path: Path, payload: Any, index: IntegrityIndex) -> bool:
+    """Write ``payload`` as JSON to ``path`` atomically and record its SHA-256 in ``index``;
+    ``False`` (logged) when it fails."""
     import json
 
     try:
-        atomic_write_text(path, json.dumps(payload, ensure_ascii=False))
+        text = json.dumps(payload, ensure_ascii=False)
+        atomic_write_text(path, text)
+        index.record(path.name, text.encode("utf-8"))
     except (OSError, TypeError, ValueError):
         log.exception("cache formulir tidak dapat disimpan di %s", path)
         return False
@@ -304,6 +454,10 @@ def options_and_defaults(
 
 __all__ = [
     "ENV_CODE_VERSION",
+    "INDEX_FILE",
+    "IntegrityIndex",
+    "POINTER_FILE",
+    "read_pointer",
     "options_and_defaults",
     "Outputs",
     "RenderCache",

@@ -20,7 +20,7 @@ import pytest
 from kinerja.serve import forms
 from kinerja.serve.forms import Form, FormDef, FormOptions, RenderCache, Section, Selection
 from kinerja.serve.options import periods_from_dates
-from kinerja.serve.render_cache import options_and_defaults
+from kinerja.serve.render_cache import INDEX_FILE, POINTER_FILE, options_and_defaults
 
 
 class FakeDataset:
@@ -154,6 +154,110 @@ def test_damaged_cache_file_counts_as_absent(tmp_path, data):
     assert cache.get(sel) is None  # outputs must be dicts
 
 
+# ------------------------------------------------------------------------------ integrity
+
+
+def _html_outputs(text: str) -> dict[str, list[dict]]:
+    return {
+        "a": [{"output_type": "display_data", "data": {"text/html": text}, "metadata": {}}],
+        "b": [],
+    }
+
+
+def test_every_cache_file_is_recorded_in_the_sha256_index(tmp_path, data):
+    import hashlib
+
+    cache = _cache(tmp_path, data)
+    sel = Selection("1.01", "2025")
+    assert cache.put(sel, _html_outputs("<b>IKM 81,92</b>"))
+    inputs = {"kode_opd": None, "periode": None, "jenis_layanan": None}
+    assert cache.put_meta(inputs, FormOptions.from_tables(data.tables), {"periode": "2025"})
+    index = json.loads((cache.folder / INDEX_FILE).read_text("utf-8"))["files"]
+    for path in (cache.path(sel), cache.meta_path(inputs)):
+        assert index[path.name] == hashlib.sha256(path.read_bytes()).hexdigest()
+    # a second writer (another kernel / pre-render worker) keeps the first one's entries
+    other = _cache(tmp_path, data)
+    assert other.put(Selection("1.02", "2025"), _html_outputs("<b>2</b>"))
+    index = json.loads((cache.folder / INDEX_FILE).read_text("utf-8"))["files"]
+    assert {cache.path(sel).name, other.path(Selection("1.02", "2025")).name} <= set(index)
+    assert cache.get(sel) is not None and cache.get(Selection("1.02", "2025")) is not None
+
+
+def test_tampered_cache_file_is_detected_recomputed_and_never_served(tmp_path, data):
+    """Regression (issue #9 item 5): a form-cache file changed on disk -- here a number and a
+    script put into its HTML, still valid JSON of the right shape -- is refused by the SHA-256
+    index, the form renders the selection live instead and stores a good copy again."""
+    a, b = Recorder("A"), Recorder("B")
+    secs = [Section("a", "A", a), Section("b", "B", b)]
+    first = _form(data, secs, _cache(tmp_path, data))
+    sel = first.selection
+    path = _cache(tmp_path, data).path(sel)
+    good = path.read_text(encoding="utf-8")
+    shown = first.outputs["a"].outputs
+    payload = json.loads(good)
+    html = payload["sections"]["a"][0]["data"]["text/html"]
+    assert "1.02" in html
+    payload["sections"]["a"][0]["data"]["text/html"] = (
+        html.replace("1.02", "9.99") + "<script>alert(1)</script>"
+    )
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    assert _cache(tmp_path, data).has(sel)  # the file is there and named in the index ...
+    assert _cache(tmp_path, data).get(sel) is None  # ... but its bytes no longer match
+    calls = len(a.calls)
+    second = _form(data, secs, _cache(tmp_path, data))  # a new kernel
+    assert second.last_redraw_source == "langsung"  # recomputed, not read from disk
+    assert len(a.calls) == calls + 1
+    assert second.outputs["a"].outputs == shown
+    assert "9.99" not in json.dumps(second.outputs["a"].outputs)
+    assert "alert" not in json.dumps(second.outputs["a"].outputs)
+    # the live result was stored again, and the next kernel reads it from disk
+    assert path.read_text(encoding="utf-8") == good
+    third = _form(data, secs, _cache(tmp_path, data))
+    assert third.last_redraw_source == "disk" and len(a.calls) == calls + 1
+
+
+def test_unindexed_swapped_or_unreadable_cache_files_count_as_absent(tmp_path, data):
+    cache = _cache(tmp_path, data)
+    one, two = Selection("1.01", "2025"), Selection("1.02", "2025")
+    cache.put(one, _html_outputs("<b>satu</b>"))
+    cache.put(two, _html_outputs("<b>dua</b>"))
+    # a valid entry copied over another one: the right shape, the wrong bytes for its name
+    cache.path(one).write_bytes(cache.path(two).read_bytes())
+    assert cache.get(one) is None and cache.get(two) is not None
+    # a file the index does not know (written by hand, not by the cache)
+    three = Selection("2.01", "2025")
+    cache.path(three).write_text(json.dumps({"sections": {"a": [], "b": []}}), encoding="utf-8")
+    assert cache.get(three) is None and not cache.has(three)
+    # a file that cannot be read as a file
+    cache.path(two).unlink()
+    cache.path(two).mkdir()
+    assert cache.get(two) is None
+    # no index at all (deleted, or a cache written before the index existed): nothing trusted
+    cache.put(one, _html_outputs("<b>satu</b>"))
+    assert cache.get(one) is not None
+    (cache.folder / INDEX_FILE).unlink()
+    assert cache.get(one) is None and not cache.has(one)
+    # a damaged index: nothing trusted either, and the next write starts a good one
+    (cache.folder / INDEX_FILE).write_text("{ rusak", encoding="utf-8")
+    assert _cache(tmp_path, data).get(one) is None
+    assert cache.put(one, _html_outputs("<b>satu</b>"))
+    assert _cache(tmp_path, data).get(one) is not None
+
+
+def test_tampered_meta_file_is_recomputed(tmp_path, data, tables):
+    secs = [Section("a", "A", Recorder())]
+    cache = forms.render_cache_for("uji", data, secs, {forms.ENV_FORM_CACHE: str(tmp_path)})
+    opts, defaults = options_and_defaults("uji", data, cache)
+    inputs = {"kode_opd": None, "periode": None, "jenis_layanan": None}
+    path = cache.meta_path(inputs)
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    payload["options"]["opd"][0][0] = "<img src=x onerror=alert(1)>"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    assert cache.get_meta(inputs) is None
+    assert options_and_defaults("uji", data, cache) == (opts, defaults)  # computed again
+    assert cache.get_meta(inputs) == (opts, defaults)  # and stored again
+
+
 def test_render_cache_for_needs_the_environment_variable(tmp_path, data):
     secs = [Section("a", "A", Recorder())]
     assert forms.render_cache_for("uji", data, secs, environ={}) is None
@@ -262,6 +366,96 @@ def test_prerendered_report_sections_equal_the_live_ones(sample_dir, tmp_path, m
         for outs in stored.values()
         for o in outs
     )
+
+
+# ------------------------------------------------------------------------------ server preview
+
+
+def _stored_form(tmp_path, data, secs):
+    """A form whose cache holds its pointer, options and the default selection (what a kernel
+    of ``kinerja app`` leaves behind)."""
+    from kinerja.serve.render_cache import render_cache_for
+
+    cache = render_cache_for("uji", data, secs, {forms.ENV_FORM_CACHE: str(tmp_path)})
+    options, defaults = options_and_defaults("uji", data, cache)
+    assert cache.put_pointer(title="Uji", controls=("kode_opd", "periode"), today=data.today)
+    form = Form(
+        title="Uji",
+        data=data,
+        sections=secs,
+        options=options,
+        controls=("kode_opd", "periode"),
+        defaults=defaults,
+        render_cache=cache,
+    )
+    return form, cache
+
+
+def test_server_preview_equals_the_kernels_preview_for_stored_selections(tmp_path, data):
+    from kinerja.serve.preview import preview_html, server_preview
+
+    secs = [Section("a", "A", Recorder("A")), Section("b", "B", Recorder("B"))]
+    form, cache = _stored_form(tmp_path, data, secs)
+    today = data.today
+    assert server_preview(tmp_path, "uji", "", today=today) == preview_html(form)
+    assert "1.01" in server_preview(tmp_path, "uji", None, today=today)  # the default OPD
+    # a selection the URL asks for: shown once stored, exactly as the kernel shows it
+    assert server_preview(tmp_path, "uji", "kode_opd=2.01", today=today) is None  # not stored
+    form.set_values({"kode_opd": "2.01"})
+    markup = server_preview(tmp_path, "uji", "kode_opd=2.01&x=1", today=today)
+    assert markup == preview_html(form) and "2.01" in markup
+    # an unknown value is ignored as the form ignores it (the default is shown)
+    form.set_values({"kode_opd": "1.01"})
+    assert server_preview(tmp_path, "uji", "kode_opd=%3Cx%3E", today=today) == preview_html(form)
+    # another day, another code version, a tampered pointer, a form with a service control:
+    # no server preview (the kernel's own preview is used)
+    assert server_preview(tmp_path, "uji", "", today=today + pd.Timedelta(days=1)) is None
+    assert server_preview(tmp_path, "lain", "", today=today) is None
+    assert server_preview(None, "uji", "", today=today) is None
+    pointer = cache.folder / POINTER_FILE
+    good = pointer.read_text(encoding="utf-8")
+    pointer.write_text(good.replace('"Uji"', '"<script>x</script>"'), encoding="utf-8")
+    assert server_preview(tmp_path, "uji", "", today=today) is None
+    pointer.write_text(good, encoding="utf-8")
+    assert server_preview(tmp_path, "uji", "", today=today) is not None
+    cache.put_pointer(title="Uji", controls=("kode_opd", "jenis_layanan"), today=today)
+    assert server_preview(tmp_path, "uji", "", today=today) is None
+
+
+@pytest.mark.slow
+def test_server_preview_of_the_real_report_equals_a_live_kernel_form(sample_dir, tmp_path):
+    """The numbers the server writes into the page (from the pre-rendered cache) are exactly
+    what a form rendering live -- as a kernel does -- shows for the same URL."""
+    from kinerja.data.dataset import load
+    from kinerja.metrics import store as report
+    from kinerja.serve.preview import preview_html, server_preview
+
+    ds = load(sample_dir)
+    data = report.ReportData(ds, today="2026-01-05")
+    name = "laporan_opd"
+    fd = forms.form_definitions()[name]
+    sels = forms.prerender_selections(data, name)
+    root = tmp_path / "formulir"
+    other = sels[3]
+    for sel in (sels[0], other):
+        assert forms.prerender_one(name, sel, data, root) == "ok"
+    cache = forms.render_cache_for(name, data, fd.sections(), {forms.ENV_FORM_CACHE: str(root)})
+    options, defaults = options_and_defaults(name, data, cache)
+    assert cache.put_pointer(title=fd.title, controls=fd.controls, today=data.today)
+    markup = server_preview(root, name, f"kode_opd={other.kode_opd}", today=data.today)
+    assert markup is not None and "kinerja-pratinjau-bagian-ikm" in markup
+    live = Form(
+        title=fd.title,
+        data=data,
+        sections=fd.sections(),
+        options=options,
+        controls=fd.controls,
+        defaults=defaults,
+        render_cache=None,  # every section drawn by its builder, as in a kernel without cache
+    )
+    live.apply_query(f"kode_opd={other.kode_opd}")
+    assert live.last_redraw_source == "langsung"
+    assert markup == preview_html(live)
 
 
 # ------------------------------------------------------------------------------ options on disk

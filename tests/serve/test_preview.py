@@ -94,3 +94,47 @@ def test_spinner_speaks_indonesian():
     chunk = '<h2 id="loading_text">Running ...</h2> `Executing ${cell_index} of ${cell_count}`'
     out = indonesian_spinner(chunk)
     assert "Running" not in out and "Executing" not in out and "Memuat formulir" in out
+
+
+_VOILA_HEAD = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8" />\n'
+    '<meta name="viewport" content="width=device-width">\n<title>Laporan</title>\n'
+    '<script src="/voila/templates/lab/static/voila-style.js?v=1"></script>\n'
+    '<script type="module">import("x")</script>\n'
+    '<link rel="stylesheet" type="text/css" href="/voila/templates/lab/static/index.css?v=2">\n'
+    '<link rel="stylesheet" href="/voila/x.css" media="screen">\n</head>\n<body class="jp">'
+)
+
+
+def test_server_preview_is_the_first_content_and_unblocks_voilas_head():
+    from kinerja.serve.preview import SERVER_CLASS, continue_page, page_start
+
+    first = page_start("<div class='kinerja-pratinjau'>81,92</div>")
+    assert first.startswith('<!DOCTYPE html>\n<html lang="id">\n<head><meta charset="utf-8" />')
+    assert SERVER_CLASS in first and "81,92" in first and "<script src" not in first
+    rest, done = continue_page(_VOILA_HEAD)
+    assert done
+    page = first + rest
+    # one document start; the preview before every script and stylesheet of Voila
+    assert page.count("<!DOCTYPE") == 1 and page.count("<head") == 1 and "<html" not in rest
+    assert page.index("81,92") < page.index("voila-style.js") < page.index("index.css")
+    assert page.index("81,92") < page.index("<title>")
+    assert '<script defer src="/voila/templates/lab/static/voila-style.js?v=1">' in rest
+    assert '<script type="module">' in rest  # module scripts are deferred already
+    assert 'index.css?v=2" media="print" onload="this.media=\'all\'">' in rest
+    assert '<link rel="stylesheet" href="/voila/x.css" media="screen">' in rest  # kept
+    # a later chunk of the page is left alone
+    later = "<div>sel</div><link rel='stylesheet' href='/a.css'>"
+    assert continue_page(later) == (later, False)
+
+
+def test_kernel_preview_copy_is_left_out_when_the_server_wrote_one():
+    out = {
+        "output_type": "display_data",
+        "data": {"text/html": f"<div class='{PREVIEW_CLASS}' data-query=''>IKM 81,92</div>"},
+        "metadata": {},
+    }
+    chunk = '<script type="application/vnd.voila.cell-output+json">' + json.dumps(out) + "</script>"
+    assert RAW_CLASS in inject_preview(chunk)
+    slim = inject_preview(chunk, raw=False)
+    assert RAW_CLASS not in slim and "81,92" not in slim
