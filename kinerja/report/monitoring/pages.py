@@ -602,23 +602,11 @@ def signals_xlsx(
 
     Every text cell passes :func:`kinerja.protect.neutralise_frame` (no cell starts a formula).
     """
+    from kinerja.metrics.monitoring.signals import SIGNAL_COLUMNS
     from kinerja.protect import neutralise_frame
 
-    sig = signals.assign(nama_opd=signals["kode_opd"].map(names)).rename(
-        columns={"nilai": "nilai", "batas_bawah": "batas_bawah", "batas_atas": "batas_atas"}
-    )
-    cols = [
-        "kode_opd",
-        "nama_opd",
-        "indikator",
-        "jenis_layanan",
-        "bulan",
-        "nilai",
-        "batas_bawah",
-        "batas_atas",
-        "aturan",
-        "pesan",
-    ]
+    sig = signals.assign(nama_opd=signals["kode_opd"].map(names))
+    cols = ["kode_opd", "nama_opd", *SIGNAL_COLUMNS[1:]]
     sig = sig[cols]
     short = insufficient[["kode_opd", "indikator", "jenis_layanan", "bulan", "status", "pesan"]]
     notes = pd.DataFrame(
