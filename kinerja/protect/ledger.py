@@ -23,7 +23,9 @@ JSON shape (``Ledger.to_dict``)::
                  "persen": 85.0, "toleransi": 0.05, "sumber": "..."},
                 {"jenis": "rerata", "bobot": [numbers], "anggota": [keys], "total": key}],
      "tabel": [{"judul": caption, "kepala": [headers], "baris": [[cell texts]],
-                "kunci": [[key | null per cell]], "sumber": "..."}]}
+                "kunci": [[key | null per cell]], "sumber": "...",
+                "bukan_hitungan": reason (only for a table that holds no count of people),
+                "kunci_judul": [keys of the numbers the caption quotes] (optional)}]}
 
 ``tabel`` is the grid of each published table exactly as rendered (caption, header, the text of
 every cell) with, for every cell that shows a protected count, the key of its ledger cell. The
@@ -207,6 +209,8 @@ class Ledger:
         source: str = "",
         label_column: int | None = 0,
         stat_columns: Sequence[str] = (),
+        not_counts: str | None = None,
+        caption_keys: Sequence[str] = (),
     ) -> None:
         """Record the grid of the (first) table in ``html_text`` as published.
 
@@ -215,7 +219,11 @@ class Ledger:
         ``{column header: key}`` per body row, in order. ``label_column=None``: the table has
         no label column (every integer cell then needs a key). ``stat_columns``: headers of
         columns whose integers are not counts (a rank, a minimum sample size). Every key must
-        already be a recorded cell.
+        already be a recorded cell. ``not_counts``: the table publishes no count of people
+        (medians, rates, estimates); the reason, listed by the audit. Such a table is still
+        compared with the page, and an integer outside ``stat_columns`` still fails the audit.
+        ``caption_keys``: the cells whose numbers the caption quotes, in order (e.g. the total
+        of "Status 6 butir tindak lanjut"); the audit checks the caption against them.
         """
         from kinerja.protect.extract import html_tables
 
@@ -242,6 +250,7 @@ class Ledger:
                     f"Tabel '{grid['judul']}': {len(grid['baris'])} baris, {len(per_row)} kunci."
                 )
         missing = [k for m in per_row for k in m.values() if k not in self.cells]
+        missing += [k for k in caption_keys if k not in self.cells]
         if missing:
             raise ValueError(f"Kunci tabel tidak tercatat: {', '.join(missing[:5])}")
         grid["kunci"] = [
@@ -251,6 +260,10 @@ class Ledger:
         grid["sumber"] = source
         grid["kolom_label"] = label_column
         grid["kolom_statistik"] = list(stat_columns)
+        if not_counts:
+            grid["bukan_hitungan"] = str(not_counts)
+        if caption_keys:
+            grid["kunci_judul"] = list(caption_keys)
         self.tables.append(grid)
 
     # ------------------------------------------------------------------ combining

@@ -288,6 +288,17 @@ def ledger_ikm_services(
         total, float(overall["ikm"]), decimals=2, low=25, high=100, min_width=min_width, source=src
     )
     ledger.mean(weights, keys, total, tolerance=0.01)
+    if "n_responden" in overall and pd.notna(overall["n_responden"]):
+        # the services' respondents are part of the OPD's (the "IKM <periode>" table)
+        resp = [cell_key("ikm_responden", kode_opd, periode, n) for n in services["jenis_layanan"]]
+        everyone = ledger.count(
+            cell_key("skm", kode_opd, periode, "Responden"),
+            float(overall["n_responden"]),
+            unit="responden",
+            source=src,
+        )
+        rest = ledger.count(cell_key("ikm_responden", kode_opd, periode, "(di luar tabel)"), None)
+        ledger.total([*resp, rest], everyone)
     return ledger
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "failure_message",
     "html_mismatches",
     "rekap_ledger",
+    "rule_text",
 ]
 
 
@@ -81,11 +82,17 @@ def rekap_ledger(path: Path, *, k_pegawai: int = K_PEGAWAI, periode: str | None 
     skp = sheets.get("skp")
     jp = sheets.get("pelatihan")
     complaints = sheets.get("pengaduan")
+    ikm = sheets.get("ikm")
+    services = sheets.get("layanan")
+    followup = sheets.get("tindak_lanjut")
     # a sheet the audit cannot read is a failure, not a silent pass
     for name, sheet, cols in (
         ("SKP", skp, {"kode_opd", "periode", "predikat", "jumlah"}),
         ("Pelatihan", jp, {"kode_opd", "n_pegawai", "n_memenuhi"}),
         ("Pengaduan", complaints, {"kode_opd", "kategori", "n_pengaduan"}),
+        ("IKM", ikm, {"kode_opd", "n_responden", "ikm"}),
+        ("Layanan", services, {"kode_opd", "jenis_layanan", "n_permohonan", "persen_tepat_waktu"}),
+        ("Tindak lanjut", followup, {"kode_opd", *_FOLLOWUP_COUNTS}),
     ):
         if sheet is not None and not cols <= set(sheet.columns):
             raise LedgerConflict(
@@ -138,12 +145,99 @@ def rekap_ledger(path: Path, *, k_pegawai: int = K_PEGAWAI, periode: str | None 
                 decimals=6,
                 source=src,
             )
+    if periode:
+        _rekap_ikm_services_followup(ledger, ikm, services, followup, periode=periode, source=src)
     return ledger
+
+
+#: the count columns of the rekap's follow-up sheet
+_FOLLOWUP_COUNTS = (
+    "n_total",
+    "n_selesai",
+    "n_terlambat",
+    "n_direncanakan",
+    "n_berjalan",
+    "n_selesai_terlambat",
+)
+
+
+def _rekap_ikm_services_followup(
+    ledger: Ledger,
+    ikm: pd.DataFrame | None,
+    services: pd.DataFrame | None,
+    followup: pd.DataFrame | None,
+    *,
+    periode: str,
+    source: str,
+) -> None:
+    """The rekap's IKM, Layanan and Tindak lanjut sheets, keyed like the reports' cells
+    (:mod:`kinerja.protect.covered`): respondents and IKM per OPD, requests and the unrounded
+    on-time share per service, and the follow-up counts per OPD."""
+    from kinerja.protect.covered import record_followup_counts, record_service_share
+
+    if ikm is not None:
+        nrr = [c for c in ikm.columns if str(c).startswith("nrr_")]
+        for _, r in ikm.iterrows():
+            kode = str(r["kode_opd"])
+            if pd.notna(r["n_responden"]):
+                ledger.count(
+                    cell_key("skm", kode, periode, "Responden"),
+                    float(r["n_responden"]),
+                    unit="responden",
+                    source=source,
+                )
+            hidden = pd.isna(r["ikm"])
+            ledger.value(
+                cell_key("ikm", kode, periode, "Semua layanan"),
+                None if hidden else round(float(r["ikm"]), 2),
+                decimals=2,
+                low=25,
+                high=100,
+                min_width=5.0,
+                hidden=hidden,
+                source=source,
+            )
+            if hidden and any(pd.notna(r[c]) for c in nrr):
+                # the IKM is a fixed weighted mean of the nine NRR: shown NRR give it away
+                raise LedgerConflict(
+                    f"{source}: lembar IKM menampilkan NRR {kode} yang IKM-nya disembunyikan"
+                )
+    if services is not None:
+        for _, r in services.iterrows():
+            kode, name = str(r["kode_opd"]), str(r["jenis_layanan"])
+            ledger.count(
+                cell_key("layanan", kode, periode, name),
+                float(r["n_permohonan"]),
+                unit="permohonan",
+                source=source,
+            )
+            pct = r["persen_tepat_waktu"]
+            record_service_share(
+                ledger,
+                kode_opd=kode,
+                periode=periode,
+                service=name,
+                percent=None if pd.isna(pct) else float(pct),
+                hidden=bool(pd.isna(pct)) and r["n_permohonan"] > 0,
+                decimals=6,
+                source=source,
+            )
+    if followup is not None:
+        for _, r in followup.iterrows():
+            record_followup_counts(
+                ledger,
+                kode_opd=str(r["kode_opd"]),
+                periode=periode,
+                counts={c: r[c] for c in _FOLLOWUP_COUNTS},
+                source=source,
+            )
 
 
 #: a cell that shows an integer in id-ID (``32``, ``1.204``): a count the ledger must know
 _INTEGER = re.compile(r"^\d{1,3}(\.\d{3})*$")
 _CONTINUED = " (lanjutan)"
+#: an id-ID integer inside a caption (not part of a longer number or a year like 2025)
+_CAPTION_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*(?![\d,])")
 
 
 def expected_text(cell: dict[str, Any]) -> str:
@@ -168,6 +262,11 @@ def grid_problems(grid: dict[str, Any], cells: dict[str, Any]) -> list[str]:
     ledger cell stands behind (a published count the audit would not see)."""
     wrong = []
     title = grid.get("judul") or "(tanpa judul)"
+    if grid.get("kunci_judul"):  # the numbers a caption quotes are its recorded cells
+        quoted = _CAPTION_NUMBER.findall(title)
+        want = [expected_text(cells[k]) if k in cells else "?" for k in grid["kunci_judul"]]
+        if quoted != want:
+            wrong.append(f"judul '{title}': angka {quoted}, catatan angka terbit {want}")
     label_col = grid.get("kolom_label", 0)
     head = grid.get("kepala") or []
     stats = set(grid.get("kolom_statistik") or [])
@@ -352,26 +451,59 @@ def audit_run(
         return summary, pd.DataFrame()
     findings = audit_ledger(ledger, k_pegawai=k_peg, k_responden=k_resp)
     summary = audit_summary(findings)
+    not_counts = [g for g in ledger.tables if g.get("bukan_hitungan")]
     summary.update(
         berkas=files,
         sel_tercatat=len(ledger.cells),
-        tabel_tercatat=len(ledger.tables),
+        tabel_tercatat=len(ledger.tables) - len(not_counts),
+        tabel_bukan_hitungan=len(not_counts),
+        contoh_tabel_bukan_hitungan=_examples(not_counts),
         tabel_tanpa_catatan=len(uncovered),
         contoh_tabel_tanpa_catatan=uncovered[:20],
         k_pegawai=k_peg,
         k_responden=k_resp,
-        aturan="docs/privasi.md §5",
+        aturan=rule_text(k_peg, k_resp),
     )
     if not files:  # e.g. notebooks that publish no protected table: nothing to attack
         summary.update(status="tanpa_catatan")
     return summary, findings
 
 
+def rule_text(k_pegawai: int = K_PEGAWAI, k_responden: int = K_RESPONDEN) -> str:
+    """The audit's pass rule in plain Indonesian (for the manifest and the console)."""
+    return (
+        "Setiap sel yang disembunyikan diserang dengan semua angka yang terbit dalam satu batch. "
+        f"Jumlah pegawai yang disembunyikan harus tetap punya paling sedikit {k_pegawai} "
+        "kemungkinan nilai; jumlah responden, pengaduan, permohonan, laporan, atau "
+        "keikutsertaan yang disembunyikan tidak boleh dapat dihitung tepat; IKM yang "
+        f"disembunyikan (kurang dari {k_responden} responden) harus tetap berselang paling "
+        "sedikit 5 poin."
+    )
+
+
+def _examples(tables: list[dict[str, Any]], limit: int = 20) -> list[str]:
+    """Tables without counts of people, one line per reason: ``<n> tabel, mis. '<caption>':
+    <reason>``."""
+    by_reason: dict[str, list[str]] = {}
+    for g in tables:
+        titles = by_reason.setdefault(str(g["bukan_hitungan"]), [])
+        titles.append(g.get("judul") or "(tanpa judul)")
+    return [
+        f"{len(titles)} tabel, mis. '{titles[0]}': {reason}"
+        for reason, titles in list(by_reason.items())[:limit]
+    ]
+
+
 def failure_message(summary: dict[str, Any]) -> str:
     """The Indonesian explanation printed when the audit fails."""
     lines = [
         f"Audit pengungkapan GAGAL: {summary.get('sel_gagal', 0)} sel tersembunyi dapat "
-        "dipersempit oleh pembaca dari angka yang diterbitkan (aturan: docs/privasi.md §5).",
+        "dipersempit oleh pembaca dari angka yang diterbitkan.",
+        "Aturan: "
+        + rule_text(
+            int(summary.get("k_pegawai") or K_PEGAWAI),
+            int(summary.get("k_responden") or K_RESPONDEN),
+        ),
         "Keluaran ini jangan diedarkan ke forum sebelum diperbaiki. Sel yang gagal:",
     ]
     lines += [f"  - {c}" for c in summary.get("contoh_gagal", [])]

@@ -56,6 +56,10 @@ def test_sample_batch_passes_the_audit(batch_out, capsys):
     manifest = json.loads((batch_out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["audit"]["status"] == "lolos"
     assert manifest["audit"]["sel_gagal"] == 0
+    # every published table of people counts is recorded (and attacked), or declared as
+    # holding no count of people, with its reason
+    assert manifest["audit"]["tabel_tanpa_catatan"] == 0, manifest["audit"]
+    assert manifest["audit"]["tabel_bukan_hitungan"] > 0
     assert cli_audit(SimpleNamespace(reports_dir=str(batch_out), semua=False)) == 0
     assert "Audit pengungkapan lolos" in capsys.readouterr().out
 

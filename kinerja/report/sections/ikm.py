@@ -77,6 +77,11 @@ def section_ikm(
         ],
     )
     out.append(ikm_block)
+    if audience == "forum":  # published facts for `kinerja audit` (protect.covered)
+        from kinerja.protect.covered import IKM_YEAR_STATS, ledger_ikm_year
+
+        ikm_block.ledger, keys = ledger_ikm_year(row, small=small, kode_opd=kode_opd, periode=per, source=f"opd/{kode_opd}: IKM {per.label}")  # fmt: skip
+        ikm_block.ledger.table(ikm_block.html, keys, source=f"opd/{kode_opd}", label_column=None, stat_columns=IKM_YEAR_STATS)  # fmt: skip
     if small:
         return out
     el = opd_rows(data.metric("ikm_elements", per), kode_opd)
@@ -95,6 +100,11 @@ def section_ikm(
                 source=src,
             )
         )
+        if audience == "forum":  # published facts for `kinerja audit` (protect.covered)
+            from kinerja.protect.covered import ledger_nrr
+
+            out[-1].ledger, keys = ledger_nrr(el, kode_opd=kode_opd, periode=per, n_responden=float(row["n_responden"]), source=f"opd/{kode_opd}: NRR per unsur")  # fmt: skip
+            out[-1].ledger.table(out[-1].html, keys, source=f"opd/{kode_opd}", stat_columns=["Peringkat (1 = terlemah)"])  # fmt: skip
         from kinerja.report.charts import bar_chart
 
         weakest = el.sort_values(["nrr"]).iloc[0]["label"] if el["nrr"].notna().any() else None

@@ -469,6 +469,12 @@ def _kota_movement_section(
             ],
         )
     )
+    if audience == "forum":  # published facts for `kinerja audit` (protect.covered)
+        from kinerja.protect.covered import ledger_ikm_change
+
+        out[-1].ledger, keys = ledger_ikm_change(m, previous=prev, current=cur, headers=(f"IKM {prev.label}", f"IKM {cur.label}"))  # fmt: skip
+        ranks = ["Peringkat sebelumnya", "Peringkat sekarang", "Naik (+) / turun (−) peringkat"]
+        out[-1].ledger.table(out[-1].html, keys, source="kota", label_column=0, stat_columns=ranks)  # fmt: skip
     m = m.assign(
         _label=_short_names(data, m["kode_opd"]),
         _lo=m["selisih"] - m["margin_selisih"],

@@ -126,6 +126,12 @@ def _service_blocks(
             extra_notes=_open_note(data, kode_opd, periode),
         )
     ]
+    if audience == "forum":  # published facts for `kinerja audit` (protect.covered)
+        from kinerja.protect.covered import SERVICE_STATS, ledger_service_times
+
+        hide = small_mask(summ, count_col="n_permohonan", k=data.k_responden, columns=["persen_tepat_waktu"])  # fmt: skip
+        out[0].ledger, keys = ledger_service_times(summ, hide, kode_opd=kode_opd, periode=periode, source=f"opd/{kode_opd}: Waktu layanan")  # fmt: skip
+        out[0].ledger.table(out[0].html, keys, source=f"opd/{kode_opd}", stat_columns=SERVICE_STATS)  # fmt: skip
     ok = summ.loc[summ["n_permohonan"] >= data.k_responden]
     if len(ok) and ok["standar_hari"].notna().any():
         long = pd.concat(

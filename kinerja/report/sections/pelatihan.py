@@ -256,6 +256,9 @@ def _impact_blocks(data: ReportData, *, kode_opd: str, periode: Periode) -> list
             ],
         )
     )
+    from kinerja.protect.covered import NOT_COUNTS, declare_statistics  # for `kinerja audit`
+
+    out[-1].ledger = declare_statistics(None, out[-1].html, reason=NOT_COUNTS["did"], source=f"opd/{kode_opd}")  # fmt: skip
     first = table.iloc[-1]
     long = pd.DataFrame(
         {

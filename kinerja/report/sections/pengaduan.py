@@ -179,4 +179,9 @@ def _complaint_blocks(
                 ],
             )
         )
+        if audience == "forum":  # published facts for `kinerja audit` (protect.covered)
+            from kinerja.protect.covered import ledger_slow_monthly
+
+            out[-1].ledger, keys = ledger_slow_monthly(slow, kode_opd=kode_opd, periode=periode, source=f"opd/{kode_opd}: Pelayanan lambat per bulan")  # fmt: skip
+            out[-1].ledger.table(out[-1].html, keys, source=f"opd/{kode_opd}")
     return out

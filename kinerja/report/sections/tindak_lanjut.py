@@ -96,6 +96,12 @@ def section_tindak_lanjut(
             audience=audience,
         )
     )
+    if audience == "forum":  # published facts for `kinerja audit` (protect.covered)
+        from kinerja.protect.covered import ledger_followup
+
+        key_per = Periode.parse(periode) if periode is not None else "keadaan"
+        out[-1].ledger, keys = ledger_followup(_status_long(row), kode_opd=kode_opd, periode=key_per, source=f"opd/{kode_opd}: Status tindak lanjut")  # fmt: skip
+        out[-1].ledger.table(out[-1].html, keys, source=f"opd/{kode_opd}", caption_keys=[keys[-1]["Jumlah butir"]])  # fmt: skip
     if audience == "internal":
         from kinerja.metrics.followup import overdue_items
 
