@@ -218,3 +218,32 @@ def test_a_small_unit_keeps_its_training_wave_out_of_the_forum(small):
     assert "Sesudah gelombang pelatihan yang berakhir 24 Juni 2025" in _text(
         _build(small, "internal")
     )
+
+
+def test_tooltips_name_the_month_or_quarter_in_indonesian(data):
+    svgs = " ".join(
+        svg
+        for b in _build(data)
+        for svg in re.findall(r"<svg\b.*?</svg>", getattr(b, "html", ""), re.S)
+    )
+    tips = re.findall(r"<circle [^>]*><title>([^<]*)</title>", svgs)
+    assert tips, "no points drawn"
+    assert not [t for t in tips if re.match(r"\d{4}-\d{2}", t)], tips  # no ISO month
+    months = (
+        "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+    )
+    assert any(re.match(rf"({months}) 2025: ", t) for t in tips), tips
+    # an IKM panel has one point per quarter, drawn at the quarter's last month
+    from kinerja.report.monitoring.svg import panel_svg
+
+    quarters = pd.DataFrame(
+        {"bulan": pd.to_datetime(["2025-03-01", "2025-06-01"]), "ikm": [80.5, 82.25]}
+    )
+    svg = panel_svg(
+        quarters, x="bulan", y="ikm", title="IKM", months=pd.date_range("2025-01-01", periods=6, freq="MS"),
+        quarterly=True,
+    )  # fmt: skip
+    assert re.findall(r"<title>(Triwulan[^<]*)</title>", svg) == [
+        "Triwulan I 2025: 80,5",
+        "Triwulan II 2025: 82,3",  # half-up, as in the tables
+    ]

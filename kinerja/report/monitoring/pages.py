@@ -298,6 +298,7 @@ def series_svg(pd_: PageData, kode: str, ind: str, svc: object, selected: str) -
         attrs={"kode-opd": kode, "indikator": ind, "jenis-layanan": key[2]},
         flagged=sorted(pd_.flagged.get(key, ())),
         selected=selected,
+        quarterly=ind == "ikm",
         percent=ind in _PERCENT,
         decimals=0 if ind in ("pengaduan_lambat", "tindak_lanjut_terlambat") else 1,
         value_text=_value_text(ind),
@@ -494,6 +495,7 @@ def _dampak(pd_: PageData, kode: str) -> str:
                 months=mon.months,
                 events=ev,
                 ci=("ci_bawah", "ci_atas"),
+                quarterly=True,
                 decimals=1,
             )
         )

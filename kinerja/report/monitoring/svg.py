@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from kinerja.domain.months import BULAN_SINGKAT
+from kinerja.domain.months import BULAN, BULAN_SINGKAT
 from kinerja.domain.numbers import fmt_number as _fmt_number
 from kinerja.report.formatting import fmt_date
 
@@ -97,6 +97,18 @@ def _frame(
     return parts, fx, fy
 
 
+_TRIWULAN = ("I", "II", "III", "IV")
+
+
+def _when(m: pd.Timestamp, quarterly: bool) -> str:
+    """A point's period for its tooltip: "Januari 2025", or "Triwulan I 2025" for a quarter's
+    point (drawn at the quarter's last month)."""
+    m = pd.Timestamp(m)
+    if quarterly:
+        return f"Triwulan {_TRIWULAN[(m.month - 1) // 3]} {m.year}"
+    return f"{BULAN[m.month - 1]} {m.year}"
+
+
 def _poly(xs: Sequence[float], ys: Sequence[float]) -> list[str]:
     """Polyline points, split at missing values."""
     out, cur = [], []
@@ -122,6 +134,7 @@ def control_chart_svg(
     percent: bool = False,
     decimals: int = 1,
     value_text: Callable[[float], str] | None = None,
+    quarterly: bool = False,
 ) -> str:
     """One series with its centre line and control limits.
 
@@ -138,6 +151,8 @@ def control_chart_svg(
         Months (``YYYY-MM``) with a signal: drawn red, class ``sinyal``.
     selected : str, optional
         The month of the digest (``YYYY-MM``): a light band behind it.
+    quarterly : bool
+        One point per quarter (at its last month): tooltips name the quarter.
     """
     if isinstance(series, pd.DataFrame):
         s = series.sort_values("bulan").reset_index(drop=True)
@@ -183,7 +198,7 @@ def control_chart_svg(
         cls = "titik sinyal" if flag else "titik kurang" if short else "titik"
         fill = RED if flag else "white" if short else BLUE
         r = 4.5 if flag else 3
-        tip = f"{key}: {fmt(v[i])}" + (
+        tip = f"{_when(months[i], quarterly)}: {fmt(v[i])}" + (
             " — sinyal" if flag else " — data terlalu sedikit" if short else ""
         )
         parts.append(
@@ -210,6 +225,7 @@ def panel_svg(
     ci: tuple[str, str] | None = None,
     percent: bool = False,
     decimals: int = 1,
+    quarterly: bool = False,
 ) -> str:
     """A Dampak panel: one outcome over the months, events as vertical lines, optional CI bars.
 
@@ -264,7 +280,9 @@ def panel_svg(
         parts.append(f'<polyline points="{pts}" fill="none" stroke="{BLUE}" stroke-width="1.6"/>')
     for i, v in enumerate(vals):
         if np.isfinite(v):
-            tip = f"{months[i]:%Y-%m}: {fmt_number(v, decimals)}" + ("%" if percent else "")
+            tip = f"{_when(months[i], quarterly)}: {fmt_number(v, decimals)}" + (
+                "%" if percent else ""
+            )
             parts.append(
                 f'<circle data-bulan="{months[i]:%Y-%m}" cx="{xs[i]:.1f}" cy="{fy(v):.1f}" r="2.8" fill="{BLUE}"><title>{_esc(tip)}</title></circle>'
             )

@@ -140,6 +140,7 @@ def _panels(
                     events=events,
                     ci=("ci_bawah", "ci_atas"),
                     decimals=1,
+                    quarterly=True,
                 )
             )
     return panels
@@ -327,4 +328,8 @@ def section_dampak(
             audience=audience,
         )
     )
+    if audience == "forum":  # recorded for `kinerja audit`: a table without counts of people
+        from kinerja.protect.covered import NOT_COUNTS, declare_statistics
+
+        out[-1].ledger = declare_statistics(None, out[-1].html, reason=NOT_COUNTS["dampak"], source=f"opd/{kode_opd}")  # fmt: skip
     return out
