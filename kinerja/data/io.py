@@ -329,7 +329,7 @@ def _csv_unclosed_quote(
 def _read_csv(path: Path) -> RawTable:
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    if not data.strip():
+    if not data or data.isspace():  # as ``not data.strip()``, without copying the file
         raise UnreadableFileError(f"berkas {path.name} kosong (tidak ada baris header)")
     encoding = detect_encoding(data)
     head = data[: 1 << 16].decode(encoding, errors="ignore")

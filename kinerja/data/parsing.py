@@ -127,11 +127,122 @@ def _ordered_forms(text: pd.Series) -> list[tuple[str, str]]:
     return [(compiled[i][1], compiled[i][2]) for i in order]
 
 
+def _arrow_strings(values: pd.Series) -> object | None:
+    """The values of a pyarrow-backed text Series as one Arrow (large_)string array, else None."""
+    if values.dtype == object or not pd.api.types.is_string_dtype(values.dtype):
+        return None
+    chunked = getattr(values.array, "_pa_array", None)
+    if chunked is None:
+        return None
+    import pyarrow as pa
+
+    if chunked.type not in (pa.string(), pa.large_string()):
+        return None
+    return chunked.combine_chunks() if isinstance(chunked, pa.ChunkedArray) else chunked
+
+
+#: Fixed-width ISO forms read without pandas (the usual export): ``YYYY-MM-DD`` and
+#: ``YYYY-MM-DD HH:MM:SS``, zero-padded; digit positions and separators by width.
+_ISO_FIXED = {
+    10: ((0, 1, 2, 3, 5, 6, 8, 9), {4: 45, 7: 45}),
+    19: ((0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18), {4: 45, 7: 45, 10: 32, 13: 58, 16: 58}),
+}
+
+
+_MONTH_STARTS = (
+    (np.arange((2262 - 1678) * 12 + 1, dtype=np.int64) + (1678 - 1970) * 12)
+    .astype("datetime64[M]")
+    .astype("datetime64[D]")
+    .astype(np.int64)
+)
+_FAST_LOW_S = pd.Timestamp("1678-01-01").value // 1_000_000_000
+_FAST_HIGH_S = pd.Timestamp("2261-12-31").value // 1_000_000_000
+
+
+def _fixed_block(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
+    """``(len(starts), width)`` bytes of ``data`` from each start (a view when contiguous)."""
+    if (
+        len(starts)
+        and starts[-1] - starts[0] == (len(starts) - 1) * width
+        and (len(starts) == 1 or bool((np.diff(starts) == width).all()))
+    ):
+        first = int(starts[0])
+        return data[first : first + len(starts) * width].reshape(len(starts), width)
+    return data[starts[:, None] + np.arange(width)]
+
+
+def _iso_fixed_width(text: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """Fast path of :func:`_parse_date_strings` for zero-padded ISO values.
+
+    Returns ``(nanoseconds, claimed)``: the values of exactly ``YYYY-MM-DD`` or
+    ``YYYY-MM-DD HH:MM:SS`` that are valid dates (year 1678..2261, day within the month, time
+    below 24:00:00) are converted with integer arithmetic and marked ``claimed``; every other
+    value (other forms, impossible dates) is left to the general parser. A claimed value gets
+    exactly what ``pd.to_datetime(format="%Y-%m-%d[ %H:%M:%S]")`` gives it. ``None`` when the
+    values are not Arrow-backed text. (``pyarrow.compute.strptime`` is not used: it rolls an
+    impossible date over, ``2025-02-29`` -> 1 March, where the contract wants it refused.)
+    """
+    arr = _arrow_strings(text)
+    if arr is None or not len(arr):
+        return None
+    import pyarrow as pa
+
+    n = len(arr)
+    wide = arr.type == pa.large_string()
+    bufs = arr.buffers()
+    if bufs[2] is None:
+        return None
+    offsets = np.frombuffer(
+        bufs[1], dtype=np.int64 if wide else np.int32, count=n + 1 + arr.offset
+    )[arr.offset :].astype(np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8)
+    valid = arr.is_valid().to_numpy(zero_copy_only=False)
+    lens = np.diff(offsets)
+    out = np.zeros(n, dtype=np.int64)
+    claimed = np.zeros(n, dtype=bool)
+    for width, (digits, seps) in _ISO_FIXED.items():
+        rows = np.flatnonzero(valid & (lens == width))
+        if not len(rows):
+            continue
+        block = _fixed_block(data, offsets[rows], width)
+        d = block[:, digits].astype(np.int32) - 48
+        ok = ((d >= 0) & (d <= 9)).all(axis=1)
+        ok &= (block[:, list(seps)] == np.array(list(seps.values()), dtype=np.uint8)).all(axis=1)
+        year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+        month = d[:, 4] * 10 + d[:, 5]
+        day = d[:, 6] * 10 + d[:, 7]
+        ok &= (year >= 1678) & (year <= 2261) & (month >= 1) & (month <= 12) & (day >= 1)
+        # days since 1970-01-01 of each month's first day, 1678-01 .. 2262-01 (a lookup)
+        idx = np.where(ok, (year - 1678) * 12 + month - 1, 0)
+        first = _MONTH_STARTS[idx]
+        ok &= day <= _MONTH_STARTS[idx + 1] - first
+        seconds = (first + day - 1) * 86400
+        if width == 19:
+            hour = d[:, 8] * 10 + d[:, 9]
+            minute = d[:, 10] * 10 + d[:, 11]
+            second = d[:, 12] * 10 + d[:, 13]
+            ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
+            seconds = seconds + (hour * 3600 + minute * 60 + second)
+        # the range to_ns keeps (1678-01-01 .. 2261-12-31 00:00); outside it the general path
+        ok &= (seconds >= _FAST_LOW_S) & (seconds <= _FAST_HIGH_S)
+        out[rows[ok]] = seconds[ok] * 1_000_000_000
+        claimed[rows[ok]] = True
+    return out, claimed
+
+
 def _parse_date_strings(text: pd.Series) -> pd.Series:
     """Parse date strings of the forms in ``_DATE_FORMS``; NaT where no form applies or the
     date is impossible (``31/02/2026``)."""
     out = np.full(len(text), np.datetime64("NaT"), dtype=DATETIME_DTYPE)
     todo = np.array(text.notna().to_numpy(dtype=bool), copy=True)
+    # each value fits at most one form, so the zero-padded ISO values can be read first
+    fast = _iso_fixed_width(text)
+    if fast is not None and fast[1].any():
+        ns, claimed = fast
+        out[claimed] = ns[claimed].view(DATETIME_DTYPE)
+        todo &= ~claimed
+        if not todo.any():
+            return pd.Series(out, index=text.index)
     forms = _ordered_forms(text)
     for i, (pattern, fmt) in enumerate(forms):
         if not todo.any():
@@ -312,6 +423,28 @@ def parse_time_or_datetime(
     return out, bad
 
 
+def _digit_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """Fast path of :func:`parse_number`: values of 1..15 plain digits (``90``, ``007``).
+
+    Returns ``(numbers, claimed)`` (NaN where not claimed), or ``None`` when the values are not
+    Arrow-backed text or none is plain digits. A claimed value is a whole number below 10^15,
+    exactly what the general path gives it.
+    """
+    arr = _arrow_strings(values)
+    if arr is None or not len(arr):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    hit = pc.fill_null(pc.match_substring_regex(arr, r"^[0-9]{1,15}$"), False)
+    claimed = hit.to_numpy(zero_copy_only=False)
+    if not claimed.any():
+        return None
+    nums = np.full(len(arr), np.nan)
+    nums[claimed] = pc.cast(arr.filter(hit), pa.int64()).to_numpy().astype("float64")
+    return nums, claimed
+
+
 def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse numbers with a decimal comma and/or a thousands dot.
 
@@ -327,6 +460,17 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         return values.astype("float64"), pd.Series(False, index=values.index)
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype("float64"), pd.Series(False, index=values.index)
+    fast = _digit_numbers(values)
+    if fast is not None:
+        nums, claimed = fast
+        if claimed.all():
+            return pd.Series(nums, index=values.index), pd.Series(False, index=values.index)
+        # each value is parsed on its own: the rest takes the general path below
+        rest, rest_bad = parse_number(values[~claimed])
+        nums[~claimed] = rest.to_numpy()
+        bad = np.zeros(len(values), dtype=bool)
+        bad[~claimed] = rest_bad.to_numpy(dtype=bool)
+        return pd.Series(nums, index=values.index), pd.Series(bad, index=values.index)
     blank = _blank(values)
     out = pd.Series(np.nan, index=values.index, dtype="float64")
     todo = np.array(~blank.to_numpy(), copy=True)

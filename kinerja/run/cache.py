@@ -51,6 +51,10 @@ class CacheInfo:
     summary: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
     source: dict[str, Any] | None = None  # a database: URL without password, rows, hashes
+    #: the validated dataset in memory when the cache was just built (``dibuat`` /
+    #: ``dibangun ulang``): the same tables :meth:`Dataset.from_cache` would read back, so the
+    #: first run need not read the Parquet files it has just written; ``None`` when reused
+    dataset: Any = field(repr=False, default=None)
 
 
 def _input_hashes(data_dir: Path) -> dict[str, str]:
@@ -116,6 +120,7 @@ def prepare_cache(
     *,
     quarantine_dir: str | os.PathLike[str] | None = None,
     params_dir: str | os.PathLike[str] | None = None,
+    keep_dataset: bool = False,
 ) -> CacheInfo:
     """Load the raw exports once and write (or reuse) the prepared cache under ``<out>/_cache/``.
 
@@ -123,6 +128,11 @@ def prepare_cache(
     kinerja version and the cache format. It is reused only when its metadata matches and every
     cache file still has the SHA-256 recorded when it was written; otherwise it is rebuilt.
     The new cache is written into a temporary folder and renamed into place.
+
+    ``keep_dataset=True`` returns the validated dataset in ``CacheInfo.dataset`` when the cache
+    was just built, so a one-shot command (``kinerja pantau``) need not read back the Parquet
+    it has written; a batch leaves it off, so its parent does not hold the tables while it
+    forks report kernels.
 
     Returns
     -------
@@ -198,7 +208,7 @@ def prepare_cache(
             shutil.rmtree(old, ignore_errors=True)
     return CacheInfo(
         cache_dir, key, status, inputs, opd, _summary_records(ds), reason,
-        source=opened.record if opened else None,
+        source=opened.record if opened else None, dataset=ds if keep_dataset else None,
     )  # fmt: skip
 
 

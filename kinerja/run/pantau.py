@@ -140,21 +140,28 @@ def run_pantau(
     aud = validate_audience(audience)
     settings = load_settings(params_dir, audience=aud)
     cache = None
+    fresh = None  # the dataset just validated when the cache was (re)built
     stored: set[tuple[str, str]] = set()
     if use_cache:
         from kinerja.run.cache import prepare_cache
         from kinerja.run.common import BatchError
 
         try:
-            cache = prepare_cache(
-                data_source, cache_root(data_source, out_dir), params_dir=settings.params_dir
-            ).path
+            info = prepare_cache(
+                data_source,
+                cache_root(data_source, out_dir),
+                params_dir=settings.params_dir,
+                keep_dataset=True,
+            )
+            cache, fresh = info.path, info.dataset
         except BatchError as exc:
             raise ValueError(str(exc)) from exc
         except OSError:  # a cache we cannot write only costs time
             cache = None
     if cache is not None:
-        ds = Dataset.from_cache(cache, lazy=True)
+        # a cache built by this run: its tables are already in memory (the same frames
+        # Dataset.from_cache reads back), so they are not read again from Parquet
+        ds = fresh if fresh is not None else Dataset.from_cache(cache, lazy=True)
         text = str(data_source)
         data = ReportData(
             ds, settings=settings, source=redact(text) if is_database_url(text) else text
