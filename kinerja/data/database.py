@@ -31,7 +31,7 @@ import hashlib
 import io as _io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -591,6 +591,7 @@ def read_database(
     *,
     params_dir: str | Path | None = None,
     method: Method = "auto",
+    tables: Sequence[str] | None = None,
 ) -> DatabaseRead:
     """Read every contract table of a database (one snapshot, read-only).
 
@@ -602,6 +603,9 @@ def read_database(
         Where ``sumber.yaml`` is looked for when the URL names none.
     method : {"auto", "copy", "sqlalchemy"}
         ``auto``: COPY for PostgreSQL, SQLAlchemy for other dialects.
+    tables : sequence of str, optional
+        Read only these contract tables (names as in the data contract, e.g. ``["opd",
+        "skm"]``); all of them when omitted.
 
     Raises
     ------
@@ -651,6 +655,8 @@ def read_database(
                 conn = conn.execution_options(**options)
             with _guard(lambda exc: _read_error(src, "daftar tabel", exc)):
                 plan = _plan(conn, src, mapping)
+            if tables is not None:
+                plan = {t: q for t, q in plan.items() if t in set(tables)}
             reader = _read_copy if method == "copy" else _read_generic
             tables: dict[str, DatabaseTable] = {}
             seconds: dict[str, float] = {}
