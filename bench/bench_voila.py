@@ -6,10 +6,14 @@ stall patch, safe config, prepared cache).
 
 Figures
 -------
-- ``numbers_s`` (in every ``first_paint_*``): navigation start → the report's numbers are on
-  screen: the static preview ``kinerja app`` writes into the page (painted before Voila's
-  JavaScript has loaded, :mod:`kinerja.serve.preview`) or the live IKM section, whichever
-  shows first. Issue #10's targets: ≤ 0.5 s pre-heated, ≤ 2 s cold.
+- ``numbers_frame_s`` (in every ``first_paint_*``; the headline): navigation start → the
+  report's numbers are painted: the static preview ``kinerja app`` writes into the page
+  (painted before Voila's JavaScript has loaded, :mod:`kinerja.serve.preview`) or the live IKM
+  section, whichever shows first. Seen inside the page (:data:`FRAME_WATCH`): the start of the
+  animation frame after the first one in which they are laid out and visible. Targets: ≤ 0.5 s
+  pre-heated, ≤ 2 s cold. ``numbers_s`` is the same condition polled from Playwright (wall
+  time from ``goto``); it comes later because Playwright's evaluations wait for the page's
+  main thread, busy with Voila's JavaScript once the preview is parsed.
 - ``first_paint_*``: navigation start → the form is usable (the OPD drop-down and the IKM section
   are rendered in the page). Also reported: the browser's first-contentful-paint and the time
   until the HTML document is complete. *cold* = ``KINERJA_APP_PREHEAT=0`` (every page view starts
@@ -72,6 +76,20 @@ NUMBERS_VISIBLE = (
     " if (o && o.offsetParent !== null && o.innerText.trim().length > 0) return true; }"
     " return false; }"
 )
+#: Installed in every page before its first byte is parsed (``add_init_script``): from the first
+#: animation frame on, checks NUMBERS_VISIBLE in every frame and records, navigation-relative, the
+#: frame in which the numbers are laid out and the next frame's start (the first is painted by
+#: then). Polling from Playwright (``wait_for_function``) cannot see this early: its evaluations
+#: run on the page's main thread, which is busy with Voila's JavaScript from ~0.3 s on, so the
+#: polled time is when Playwright got a turn, not when the numbers were painted.
+FRAME_WATCH = (
+    "(() => { window.__kinerja_angka = null; const seen = " + NUMBERS_VISIBLE + "; let hit = null;"
+    " function frame(ts) { if (hit === null) { if (seen()) hit = performance.now(); }"
+    " else { window.__kinerja_angka = {tata_letak: hit, dilukis: performance.now()}; return; }"
+    " requestAnimationFrame(frame); }"
+    " requestAnimationFrame(frame); })();"
+)
+FRAME_RESULT = "() => window.__kinerja_angka"
 #: navigation start -> the frame after the next one (the numbers found by NUMBERS_VISIBLE are
 #: painted by then)
 NEXT_PAINT = (
@@ -92,6 +110,8 @@ REDRAW_SOURCE = (
     " return m ? (m.dataset.sumber || null) : null; }"
 )
 PRERENDER_DONE = "Pra-render formulir selesai"
+#: the app's second pass (the quarters of the default year, kinerja.serve.prerender)
+PRERENDER_MORE_DONE = "Pra-render triwulan selesai"
 PRERENDER_FAILED = ("Pra-render formulir gagal", "Pra-render formulir tidak dapat dimulai")
 
 
@@ -112,6 +132,8 @@ class Server:
             **os.environ,
             "PYTHONUNBUFFERED": "1",
             "KINERJA_APP_PREHEAT": "1" if preheat else "0",
+            # the second pre-render pass (quarters of the default year), for the quarter redraws
+            "KINERJA_APP_PRERENDER_TRIWULAN": "1",
         }
         with self.log.open("wb") as fh:
             self.proc = subprocess.Popen(
@@ -141,8 +163,10 @@ class Server:
     def text(self) -> str:
         return self.log.read_text(errors="replace")
 
-    def wait_prerender(self, deadline: float = 900) -> dict[str, Any]:
-        """Wait for the app's background pre-render of the form sections (kinerja.serve.app).
+    def wait_prerender(self, deadline: float = 1800, *, more: bool = True) -> dict[str, Any]:
+        """Wait for the app's background pre-render of the form sections (kinerja.serve.app);
+        ``more``: also for its second pass (the quarters), so that no pre-render runs beside
+        the timed views.
 
         Returns its log line and the wall time from this call; ``status`` is ``"mati"`` when
         the app runs without pre-render (``KINERJA_APP_PRERENDER=0``).
@@ -154,7 +178,7 @@ class Server:
         while True:
             text = self.text()
             for line in text.splitlines():
-                if line.startswith(PRERENDER_DONE):
+                if line.startswith(PRERENDER_MORE_DONE if more else PRERENDER_DONE):
                     return {"status": "selesai", "line": line, "waited_s": time.monotonic() - t0}
                 if line.startswith(PRERENDER_FAILED):
                     return {"status": "gagal", "line": line}
@@ -238,6 +262,7 @@ async def _paint(
         ctx = await browser.new_context(viewport={"width": 1200, "height": 900})
     page = await ctx.new_page()
     page.set_default_timeout(deadline_ms)
+    await page.add_init_script(FRAME_WATCH)
     try:
         t0 = time.perf_counter()
         await page.goto(url, wait_until="commit", timeout=deadline_ms)
@@ -254,7 +279,11 @@ async def _paint(
             "() => { const e = performance.getEntriesByName('first-contentful-paint')[0];"
             " return e ? e.startTime / 1000 : null; }"
         )
+        await page.wait_for_function(f"() => ({FRAME_RESULT})() !== null", timeout=deadline_ms)
+        frames = await page.evaluate(FRAME_RESULT)
         return {
+            "numbers_frame_s": frames["dilukis"] / 1000,
+            "numbers_layout_s": frames["tata_letak"] / 1000,
             "form_s": t_form,
             "numbers_s": t_numbers,
             "numbers_painted_s": painted / 1000 if painted is not None else None,
@@ -318,6 +347,11 @@ async def first_paint(
     return {
         "form_s": _stats([r["form_s"] for r in rows]),
         "numbers_s": _stats([r["numbers_s"] for r in rows]),
+        "numbers_frame_s": _stats([r["numbers_frame_s"] for r in rows]),
+        # conservative: the later of that frame and the browser's first contentful paint (the
+        # server's preview is the page's first content; on a loaded machine the compositor
+        # may present a frame later than the main thread finished it)
+        "numbers_screen_s": _stats([max(r["numbers_frame_s"], r["fcp_s"] or 0.0) for r in rows]),
         "numbers_painted_s": _stats(
             [r["numbers_painted_s"] for r in rows if r["numbers_painted_s"] is not None]
         ),
@@ -436,18 +470,32 @@ async def redraw(browser: Any, server: Server, runs: int, data: Path | None = No
             "() => document.querySelector('.kinerja-kontrol-periode select').value"
         )
         others = [p for p in periods if p != current]
-        other = next((p for p in others if "TW" in p), others[0] if others else None)
-        live: dict[str, Any] = {}
-        switch_ms = None
-        if other is not None:
+        # live: a month (kinerja app pre-renders the default period and its year's quarters,
+        # not the months); then a quarter, pre-rendered by the app's second pass
+        other = next((p for p in others if "TW" not in p and "-" in p), None)
+        quarter = next((p for p in others if "TW" in p), None)
+
+        async def switch(period: str) -> float:
             before = await page.evaluate(REDRAW_NO)
             t0 = time.perf_counter()
-            await page.select_option(".kinerja-kontrol-periode select", value=other)
+            await page.select_option(".kinerja-kontrol-periode select", value=period)
             await page.wait_for_function(f"(n) => ({REDRAW_NO})() > n", arg=before, polling=20)
-            switch_ms = (time.perf_counter() - t0) * 1000
+            return (time.perf_counter() - t0) * 1000
+
+        live: dict[str, Any] = {}
+        switch_ms = quarter_switch_ms = None
+        if other is not None:
+            switch_ms = await switch(other)
             live = await _redraw_series(page, live_targets)
+        pre_quarter: dict[str, Any] = {}
+        if quarter is not None:
+            quarter_switch_ms = await switch(quarter)
+            pre_quarter = await _redraw_series(page, pre_targets)
         return {
             "prerendered": pre,
+            "prerendered_quarter": pre_quarter,
+            "quarter_period": quarter,
+            "quarter_switch_ms": quarter_switch_ms,
             "live": live,
             "live_period": other,
             "period_switch_ms": switch_ms,
@@ -576,7 +624,7 @@ async def main_async(args: argparse.Namespace) -> dict:
             if "cold" in args.parts:
                 cold = Server(data, preheat=False, workdir=WORK)
                 try:
-                    result["prerender_cold_server"] = cold.wait_prerender()
+                    result["prerender_cold_server"] = cold.wait_prerender(more=args.wait_more)
                     result["first_paint_cold"] = await first_paint(
                         browser, cold, args.runs, preheat=False
                     )
@@ -585,7 +633,7 @@ async def main_async(args: argparse.Namespace) -> dict:
                     cold.stop()
             warm = Server(data, preheat=True, workdir=WORK)
             try:
-                result["prerender"] = warm.wait_prerender()
+                result["prerender"] = warm.wait_prerender(more=args.wait_more)
                 used = 0  # pre-heated kernels taken so far
                 if "warm" in args.parts:
                     result["first_paint_preheated"] = await first_paint(
@@ -633,6 +681,12 @@ def main() -> int:
         help="bagian yang diukur (cold,warm,returning,redraw,sessions)",
     )
     ap.add_argument(
+        "--no-wait-more",
+        dest="wait_more",
+        action="store_false",
+        help="jangan tunggu pra-render triwulan (lintasan kedua) sebelum mengukur",
+    )
+    ap.add_argument(
         "--screenshot", default=None, metavar="PNG", help="hanya simpan tangkapan layar"
     )
     ap.add_argument("--query", default="?kode_opd=DINKES", help="parameter URL tangkapan layar")
@@ -655,6 +709,7 @@ def main() -> int:
     back = res.get("first_paint_preheated_returning") or {}
     rd = res.get("redraw") or {}
     pre = rd.get("prerendered") or {}
+    preq = rd.get("prerendered_quarter") or {}
     live = rd.get("live") or {}
     ss = res.get("sessions") or {}
 
@@ -671,8 +726,12 @@ def main() -> int:
         kind, headline = None, {}
     # a part not measured is null, never a made-up number
     res["summary"] = {
-        "voila_numbers_visible_cold_s": med(cold, "numbers_s"),
-        "voila_numbers_visible_preheated_s": med(warm, "numbers_s"),
+        "voila_numbers_visible_cold_s": med(cold, "numbers_frame_s"),
+        "voila_numbers_visible_preheated_s": med(warm, "numbers_frame_s"),
+        "voila_numbers_screen_cold_s": med(cold, "numbers_screen_s"),
+        "voila_numbers_screen_preheated_s": med(warm, "numbers_screen_s"),
+        "voila_numbers_polled_cold_s": med(cold, "numbers_s"),
+        "voila_numbers_polled_preheated_s": med(warm, "numbers_s"),
         "voila_numbers_painted_cold_s": med(cold, "numbers_painted_s"),
         "voila_numbers_painted_preheated_s": med(warm, "numbers_painted_s"),
         "voila_first_paint_cold_s": med(cold, "form_s"),
@@ -682,6 +741,8 @@ def main() -> int:
         "voila_redraw_kind": kind,
         "voila_redraw_prerendered_ms": med(pre, "browser_ms") if pre else None,
         "voila_redraw_prerendered_source": pre.get("sumber"),
+        "voila_redraw_quarter_ms": med(preq, "browser_ms") if preq else None,
+        "voila_redraw_quarter_source": preq.get("sumber"),
         "voila_redraw_live_ms": med(live, "browser_ms") if live else None,
         "voila_redraw_live_first_chart_ms": med(live, "ikm_chart_ms") if live else None,
         "voila_redraw_live_source": live.get("sumber"),
@@ -691,11 +752,14 @@ def main() -> int:
     out = WORK / "bench_voila.json"
     out.write_text(json.dumps(res, indent=2, default=str), encoding="utf-8")
     rows = [
-        ("numbers visible, cold (preview or form)", _fmt(cold.get("numbers_s")), "≤ 2 s"),
-        ("  cold: numbers painted (navigation start →)", _fmt(cold.get("numbers_painted_s")), ""),
-        ("numbers visible, pre-heated", _fmt(warm.get("numbers_s")), "≤ 0.5 s"),
-        ("  pre-heated: numbers painted", _fmt(warm.get("numbers_painted_s")), ""),
-        ("numbers visible, pre-heated, returning", _fmt(back.get("numbers_s")), "≤ 0.5 s"),
+        ("numbers visible, cold (frame after layout)", _fmt(cold.get("numbers_frame_s")), "≤ 2 s"),
+        ("  cold: later of that frame and FCP", _fmt(cold.get("numbers_screen_s")), ""),
+        ("  cold: polled by Playwright (wall)", _fmt(cold.get("numbers_s")), ""),
+        ("numbers visible, pre-heated (frame)", _fmt(warm.get("numbers_frame_s")), "≤ 0.5 s"),
+        ("  pre-heated: later of that frame and FCP", _fmt(warm.get("numbers_screen_s")), ""),
+        ("  pre-heated: polled by Playwright (wall)", _fmt(warm.get("numbers_s")), ""),
+        ("numbers visible, returning (frame)", _fmt(back.get("numbers_frame_s")), "≤ 0.5 s"),
+        ("  returning: polled by Playwright (wall)", _fmt(back.get("numbers_s")), ""),
         ("first paint, cold (form usable)", _fmt(cold.get("form_s")), "≤ 2 s"),
         ("  cold: first contentful paint", _fmt(cold.get("fcp_s")), ""),
         ("first paint, pre-heated (form usable)", _fmt(warm.get("form_s")), "≤ 0.2 s"),
@@ -709,6 +773,13 @@ def main() -> int:
             "≤ 300 ms",
         ),
         ("  of which kernel", _fmt(pre.get("kernel_ms"), "ms"), ""),
+        (
+            f"OPD change, quarter {rd.get('quarter_period')} → all redrawn "
+            f"[{','.join(preq.get('sumber', []))}]",
+            _fmt(preq.get("browser_ms"), "ms"),
+            "≤ 300 ms",
+        ),
+        ("  of which kernel", _fmt(preq.get("kernel_ms"), "ms"), ""),
         (
             f"OPD change, live ({rd.get('live_period')}) → IKM redrawn",
             _fmt(live.get("ikm_chart_ms"), "ms"),

@@ -18,7 +18,10 @@ What the launcher does, in order:
 5. once the server listens, starts the background pre-render (:func:`start_prerender`): two
    worker processes at lower priority render every OPD of the default period into
    ``<out>/_formulir/<cache key>`` (``KINERJA_FORM_CACHE`` for the kernels), so an OPD change
-   shows stored sections instead of drawing ~8 charts. ``KINERJA_APP_PRERENDER=0`` turns it off.
+   shows stored sections instead of drawing ~8 charts; with ``KINERJA_APP_PRERENDER_TRIWULAN=1``
+   a second pass then renders every OPD in each quarter of the default year
+   (:func:`kinerja.serve.prerender.prerender_more_selections`).
+   ``KINERJA_APP_PRERENDER=0`` turns it off.
 
 The server answers only requests whose ``Host`` is a loopback name (403 otherwise: DNS
 rebinding), starts at most ``--max-kernels`` kernels (default 8, pre-heated ones included; a
@@ -176,13 +179,15 @@ def start_prerender(
     env: dict[str, str] | None = None,
     jobs: int = PRERENDER_JOBS,
     nice: int = PRERENDER_NICE,
+    quarters: bool = False,
 ) -> Any:
     """Start the background pre-render of the form sections (:func:`kinerja.serve.forms.prerender`).
 
     A child process (``jobs`` spawn workers at niceness ``nice``) renders every OPD of the
-    default period into ``root``, the default OPD first; the kernels then show those selections
-    from disk instead of drawing ~8 charts per change. Its output goes to this process's
-    stdout ("Pra-render formulir selesai: ..."). Returns the ``subprocess.Popen``.
+    default period into ``root``, the default OPD first, then (``quarters``) every OPD in the
+    other quarters of that year; the kernels then show those selections from disk instead of drawing ~8 charts per
+    change. Its output goes to this process's stdout ("Pra-render formulir selesai: ...", then
+    "Pra-render triwulan selesai: ..."). Returns the ``subprocess.Popen``.
     """
     import subprocess
 
@@ -205,6 +210,8 @@ def start_prerender(
     ]
     if data_dir is not None:
         argv += ["--data", str(data_dir)]
+    if quarters:
+        argv.append("--triwulan")
     # the child arms prctl(PR_SET_PDEATHSIG) against this process (kinerja.serve.lifecycle): a
     # server killed outright never leaves the pre-render or its workers behind
     argv += ["--parent", str(os.getpid())]
@@ -420,6 +427,7 @@ def cli_app(args: argparse.Namespace) -> int:
             "root": form_cache,
             "data_dir": None if db else data.resolve(),
             "env": env,
+            "quarters": switches.app_prerender_quarters,
         }
     # KINERJA_APP_PREHEAT=0 turns pre-heating off (the benchmark's cold first paint)
     preheat = switches.app_preheat

@@ -52,6 +52,7 @@ from kinerja.serve.prerender import (
     PRERENDER_FORMS,
     prerender,
     prerender_main,
+    prerender_more_selections,
     prerender_one,
     prerender_selections,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "data_key_of",
     "prerender",
     "prerender_main",
+    "prerender_more_selections",
     "prerender_one",
     "prerender_selections",
     "render_cache_for",

@@ -373,6 +373,26 @@ def kinerja_handlers(
     return out
 
 
+def _mark_taken(kernel_manager: Any, result: Any) -> None:
+    """A pre-heated kernel just handed to a page counts as active now.
+
+    ``get_rendered_notebook`` returns ``(task, cells, kernel_id)``. A pool kernel keeps the
+    ``last_activity`` of its notebook run; after a quiet spell longer than the cull timeout the
+    idle culler removed it in the seconds between being handed out and the page's websocket
+    connecting (seen: "Culling 'idle' kernel ... 765 seconds of inactivity" right after "Using
+    pre-heated kernel", and the page never became a form).
+    """
+    import datetime
+
+    if not (isinstance(result, tuple) and len(result) == 3 and isinstance(result[2], str)):
+        return
+    try:
+        kernel = kernel_manager.get_kernel(result[2])
+        kernel.last_activity = datetime.datetime.now(datetime.UTC)
+    except Exception:  # never let the bookkeeping break the page
+        log.debug("last_activity kernel %s tidak diperbarui", result[2], exc_info=True)
+
+
 def track_kernel_starts(kernel_manager: Any) -> None:
     """Release the page view's reservation as soon as its kernel is counted by the manager.
 
@@ -396,6 +416,7 @@ def track_kernel_starts(kernel_manager: Any) -> None:
                 slots = getattr(kernel_manager, "_kinerja_slots", None)
                 if slots is not None:
                     slots.release(_RESERVATION.get())
+                _mark_taken(kernel_manager, result)
                 return result
 
             return wrapped

@@ -54,6 +54,40 @@ def prerender_selections(
     return [Selection(kode_opd=c, periode=per) for c in ordered]
 
 
+def prerender_more_selections(
+    data: Any, name: str, definitions: Mapping[str, FormDef] | None = None
+) -> list[Selection]:
+    """The selections of form ``name`` rendered after every form's default period (the second
+    pass of :func:`prerender`): every OPD in each quarter of the default period's year.
+
+    A period change is the next most common thing after an OPD change; with the quarters stored,
+    an OPD change inside a quarter is read from disk (like the default period) and the server's
+    preview (:func:`kinerja.serve.preview.server_preview`) can paint a copied link to a quarter.
+    Months are left to be rendered live (and then cached) when visited: twelve more per OPD
+    would triple the pre-render's work and disk. Only forms with both an OPD and a period
+    control get a second pass; the default OPD comes first in every quarter.
+    """
+    defs = definitions if definitions is not None else form_definitions()
+    fd = defs[name]
+    if not {"kode_opd", "periode"} <= set(fd.controls):
+        return []
+    d = resolve_defaults(name, data, None, None, None)
+    if not d.get("periode"):
+        return []
+    default = Periode.parse(d["periode"])
+    opts = options_for(data)
+    quarters = []
+    for value in opts.values("periode"):
+        with contextlib.suppress(ValueError):
+            p = Periode.parse(value)
+            if p.kind == "triwulan" and p.year == default.year and p != default:
+                quarters.append(str(p))
+    codes = opts.values("kode_opd")
+    first = d.get("kode_opd")
+    ordered = ([first] if first in codes else []) + [c for c in codes if c != first]
+    return [Selection(kode_opd=c, periode=q) for q in quarters for c in ordered]
+
+
 def prerender_one(
     name: str,
     selection: Selection,
@@ -118,12 +152,46 @@ def _prerender_plan(names: tuple[str, ...], root: str) -> list[tuple[str, tuple[
     return [(n, (sel.kode_opd, sel.periode, sel.jenis_layanan, sel.audience)) for n, sel in ordered]
 
 
+def _prerender_more_plan(names: tuple[str, ...]) -> list[tuple[str, tuple[Any, ...]]]:
+    data = _WORKER["data"]
+    defs = form_definitions()
+    return [
+        (n, (sel.kode_opd, sel.periode, sel.jenis_layanan, sel.audience))
+        for n in names
+        for sel in prerender_more_selections(data, n, defs)
+    ]
+
+
 def _prerender_task(name: str, sel: tuple[Any, ...], root: str) -> str:
     try:
         return prerender_one(name, Selection(*sel), _WORKER["data"], root)
     except Exception:  # logged; the form renders this selection live
         log.exception("pra-render %s %s gagal", name, sel)
         return "gagal"
+
+
+def _run_pass(
+    pool: Any,
+    tasks: list[tuple[str, tuple[Any, ...]]],
+    root: str,
+    done: str,
+    t0: float,
+    log_line: Callable[[str], None],
+) -> dict[str, int]:
+    """Render ``tasks`` in ``pool``; log ``done`` with the counts per status and the time."""
+    import concurrent.futures as cf
+
+    counts: dict[str, int] = {}
+    futures = [pool.submit(_prerender_task, n, sel, root) for n, sel in tasks]
+    for fut in cf.as_completed(futures):
+        status = fut.result()
+        counts[status] = counts.get(status, 0) + 1
+    log_line(
+        f"{done}: {len(tasks)} pilihan "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}) "
+        f"dalam {time.perf_counter() - t0:.1f} s"
+    )
+    return counts
 
 
 def prerender(
@@ -135,12 +203,18 @@ def prerender(
     jobs: int = 2,
     nice: int = 10,
     log_line: Callable[[str], None] = print,
+    more: bool = False,
 ) -> dict[str, int]:
     """Render every default-period selection of ``names`` into the disk cache, in ``jobs``
     worker processes at lower priority (``os.nice``); the default selection first.
 
-    Returns counts per status (``ok``, ``ada``, ``gagal``, ...). Safe to run while kernels read
-    and write the same cache (atomic files, identical content for identical keys).
+    Logs "Pra-render formulir selesai: ..." when the default periods are stored; then, with
+    ``more``, a second pass renders the quarters of the default year
+    (:func:`prerender_more_selections`) and logs "Pra-render triwulan selesai: ...".
+
+    Returns counts per status (``ok``, ``ada``, ``gagal``, ...) of the first pass. Safe to run
+    while kernels read and write the same cache (atomic files, identical content for identical
+    keys).
     """
     import concurrent.futures as cf
     import multiprocessing as mp
@@ -149,7 +223,6 @@ def prerender(
     c, d = resolve_dirs(cache_dir, data_dir)
     if c is None:
         raise ValueError("pra-render butuh folder cache data")
-    counts: dict[str, int] = {}
     ctx = mp.get_context("spawn")
     with cf.ProcessPoolExecutor(
         max_workers=max(1, int(jobs)),
@@ -159,15 +232,11 @@ def prerender(
     ) as pool:
         # the plan comes from a worker (this process never loads the data)
         tasks = pool.submit(_prerender_plan, tuple(names), str(root)).result()
-        futures = [pool.submit(_prerender_task, n, sel, str(root)) for n, sel in tasks]
-        for fut in cf.as_completed(futures):
-            status = fut.result()
-            counts[status] = counts.get(status, 0) + 1
-    log_line(
-        f"Pra-render formulir selesai: {len(tasks)} pilihan "
-        f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}) "
-        f"dalam {time.perf_counter() - t0:.1f} s"
-    )
+        counts = _run_pass(pool, tasks, str(root), "Pra-render formulir selesai", t0, log_line)
+        if more:
+            t1 = time.perf_counter()
+            extra = pool.submit(_prerender_more_plan, tuple(names)).result()
+            _run_pass(pool, extra, str(root), "Pra-render triwulan selesai", t1, log_line)
     return counts
 
 
@@ -183,6 +252,7 @@ def prerender_main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--nice", type=int, default=10)
     ap.add_argument("--parent", type=int, default=None, help="pid server (mati bersamanya)")
+    ap.add_argument("--triwulan", action="store_true", help="juga setiap triwulan tahun bawaan")
     args = ap.parse_args(argv)
     die_with_parent(args.parent)  # a killed server never leaves this process behind
     try:
@@ -193,6 +263,7 @@ def prerender_main(argv: Sequence[str] | None = None) -> int:
             jobs=args.jobs,
             nice=args.nice,
             log_line=lambda m: print(m, flush=True),
+            more=args.triwulan,
         )
     except Exception as exc:  # the forms still work: they render live
         print(f"Pra-render formulir gagal: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -204,6 +275,7 @@ __all__ = [
     "PRERENDER_FORMS",
     "prerender",
     "prerender_main",
+    "prerender_more_selections",
     "prerender_one",
     "prerender_selections",
 ]

@@ -153,11 +153,13 @@ def server_preview(
     (:func:`kinerja.serve.query.parse_query`). The cache is found through the pointer the
     kernels and the pre-render write (:func:`kinerja.serve.render_cache.read_pointer`); it is
     used only when its code version and reference date are this server's, and every file read
-    is integrity-checked. Forms with a service control are not previewed here.
+    is integrity-checked. A service control (the bottleneck explorer) is resolved the same way
+    against the services of the chosen OPD; such selections are stored once visited.
     """
     import pandas as pd
 
     from kinerja.domain.period import Periode
+    from kinerja.serve.options import ALL
     from kinerja.serve.query import parse_query
     from kinerja.serve.render_cache import RenderCache, code_version, read_pointer
     from kinerja.serve.sections import Selection
@@ -170,8 +172,11 @@ def server_preview(
     day = pd.Timestamp(today if today is not None else pd.Timestamp.today()).date()
     if ptr["tanggal"] != str(day):
         return None
-    controls = [str(c) for c in ptr["controls"]]
-    if "jenis_layanan" in controls or not set(controls) <= {"kode_opd", "periode"}:
+    order = ("kode_opd", "periode", "jenis_layanan")  # the form's own order of its controls
+    controls = [k for k in order if k in {str(c) for c in ptr["controls"]}]
+    if len(controls) != len(ptr["controls"]):
+        return None
+    if "jenis_layanan" in controls and "kode_opd" not in controls:
         return None
     cache = RenderCache(
         root, form=form, data_key=str(ptr["data_key"]), sections=[str(k) for k in ptr["sections"]]
@@ -182,7 +187,7 @@ def server_preview(
     options, defaults = meta
     pairs = {"kode_opd": options.opd, "periode": options.periode}
     values: dict[str, str] = {}
-    for key in controls:
+    for key in (k for k in controls if k != "jenis_layanan"):
         allowed = [v for _, v in pairs[key]]
         value = defaults.get(key)
         if value is not None and key == "periode":
@@ -192,9 +197,28 @@ def server_preview(
             values[key] = str(value)
         elif allowed:
             values[key] = allowed[0]
-    picked, _ = parse_query(query, {k: [v for _, v in pairs[k]] for k in controls})
+    if "jenis_layanan" in controls:
+        # as the form does: the default service of the default OPD ("all" when none/invalid)
+        pairs["jenis_layanan"] = options.layanan_options(values.get("kode_opd"))
+        value = defaults.get("jenis_layanan")
+        allowed = [v for _, v in pairs["jenis_layanan"]]
+        values["jenis_layanan"] = str(value) if value is not None and value in allowed else ALL
+    opts = {k: [v for _, v in pairs[k]] for k in controls if k != "jenis_layanan"}
+    picked, _ = parse_query(query, opts)
     values.update(picked)
-    selection = Selection(kode_opd=values.get("kode_opd"), periode=values.get("periode"))
+    if "jenis_layanan" in controls:
+        # then the query's service, checked against the services of the OPD now chosen
+        pairs["jenis_layanan"] = options.layanan_options(values.get("kode_opd"))
+        allowed = [v for _, v in pairs["jenis_layanan"]]
+        if values["jenis_layanan"] not in allowed:
+            values["jenis_layanan"] = ALL
+        picked, _ = parse_query(query, {**opts, "jenis_layanan": allowed})
+        values.update(picked)
+    selection = Selection(
+        kode_opd=values.get("kode_opd"),
+        periode=values.get("periode"),
+        jenis_layanan=values.get("jenis_layanan") or None,
+    )
     outputs = cache.get(selection)
     if outputs is None:
         return None

@@ -229,6 +229,7 @@ def test_read_env_defaults_and_switches(tmp_path):
     assert env == EnvSwitches()
     assert env.fork_kernel and env.app_prerender and env.app_preheat
     assert env.cache_dir is None and not env.require_browser
+    assert not env.app_prerender_quarters  # the quarter pass is opt-in
     assert env.folder_cache_root == Path.home() / ".cache" / "kinerja"
     env = read_env(
         {
@@ -239,9 +240,11 @@ def test_read_env_defaults_and_switches(tmp_path):
             "KINERJA_DATA_DIR": "",
             "KINERJA_FORM_CACHE": str(tmp_path / "f"),
             "KINERJA_REQUIRE_BROWSER": "1",
+            "KINERJA_APP_PRERENDER_TRIWULAN": "1",
             "XDG_CACHE_HOME": str(tmp_path / "x"),
         }
     )
+    assert env.app_prerender_quarters
     assert not env.fork_kernel and not env.app_prerender and env.app_preheat
     assert env.cache_dir == tmp_path / "c" and env.data_dir is None  # empty = unset
     assert env.form_cache == tmp_path / "f" and env.require_browser

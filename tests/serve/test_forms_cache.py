@@ -329,6 +329,16 @@ def test_prerender_selections_default_first_then_every_opd(data):
     assert forms.prerender_selections(data, "kota", defs) == [Selection(periode="2025")]
 
 
+def test_second_pass_renders_every_opd_in_the_other_quarters_of_the_default_year(data):
+    defs = _defs(Recorder())
+    sels = forms.prerender_more_selections(data, "uji", defs)
+    # the sample dates fall in TW1 and TW3 of 2025; the default period is the year 2025
+    assert [(s.periode, s.kode_opd) for s in sels] == [
+        (q, k) for q in ("2025-TW1", "2025-TW3") for k in ("1.01", "1.02", "2.01")
+    ]
+    assert forms.prerender_more_selections(data, "kota", defs) == []  # no OPD control
+
+
 def test_prerender_one_stores_what_the_form_then_shows(tmp_path, data):
     rec = Recorder("X")
     defs = _defs(rec)
@@ -407,8 +417,8 @@ def test_server_preview_equals_the_kernels_preview_for_stored_selections(tmp_pat
     # an unknown value is ignored as the form ignores it (the default is shown)
     form.set_values({"kode_opd": "1.01"})
     assert server_preview(tmp_path, "uji", "kode_opd=%3Cx%3E", today=today) == preview_html(form)
-    # another day, another code version, a tampered pointer, a form with a service control:
-    # no server preview (the kernel's own preview is used)
+    # another day, another code version, a tampered pointer, an unknown control: no server
+    # preview (the kernel's own preview is used)
     assert server_preview(tmp_path, "uji", "", today=today + pd.Timedelta(days=1)) is None
     assert server_preview(tmp_path, "lain", "", today=today) is None
     assert server_preview(None, "uji", "", today=today) is None
@@ -418,8 +428,53 @@ def test_server_preview_equals_the_kernels_preview_for_stored_selections(tmp_pat
     assert server_preview(tmp_path, "uji", "", today=today) is None
     pointer.write_text(good, encoding="utf-8")
     assert server_preview(tmp_path, "uji", "", today=today) is not None
-    cache.put_pointer(title="Uji", controls=("kode_opd", "jenis_layanan"), today=today)
+    cache.put_pointer(title="Uji", controls=("kode_opd", "lain"), today=today)
     assert server_preview(tmp_path, "uji", "", today=today) is None
+
+
+def test_server_preview_of_a_form_with_a_service_control(tmp_path, data, tables):
+    """The bottleneck explorer's case: the service is resolved as the form resolves it (all
+    services by default, a service of another OPD ignored) and previewed once stored."""
+    from kinerja.serve.preview import preview_html, server_preview
+
+    layanan = pd.DataFrame(
+        {
+            "kode_opd": ["1.01", "1.01", "1.02"],
+            "jenis_layanan": ["IMB", "SIUP", "Rujukan"],
+            "mulai": pd.to_datetime(["2025-02-01"] * 3),
+        }
+    )
+    data.tables = {**tables, "layanan": layanan}
+    secs = [Section("a", "A", Recorder("A")), Section("b", "B", Recorder("B"))]
+    cache = forms.render_cache_for("uji", data, secs, {forms.ENV_FORM_CACHE: str(tmp_path)})
+    options = FormOptions.from_tables(data.tables)
+    defaults = {"kode_opd": "1.01", "periode": "2025", "jenis_layanan": None}
+    assert cache.put_meta(
+        dict.fromkeys(("kode_opd", "periode", "jenis_layanan")), options, defaults
+    )
+    controls = ("kode_opd", "jenis_layanan", "periode")  # the form's own order is what counts
+    assert cache.put_pointer(title="Uji", controls=controls, today=data.today)
+    form = Form(
+        title="Uji",
+        data=data,
+        sections=secs,
+        options=options,
+        controls=controls,
+        defaults=defaults,
+        render_cache=cache,
+    )
+    today = data.today
+    assert server_preview(tmp_path, "uji", "", today=today) == preview_html(form)
+    assert "Semua layanan" in preview_html(form)
+    assert server_preview(tmp_path, "uji", "jenis_layanan=SIUP", today=today) is None  # not stored
+    form.set_values({"jenis_layanan": "SIUP"})
+    markup = server_preview(tmp_path, "uji", "jenis_layanan=SIUP", today=today)
+    assert markup == preview_html(form) and "SIUP" in markup
+    # a service of another OPD is ignored, as the form ignores it
+    form.set_values({"jenis_layanan": ""})
+    assert server_preview(tmp_path, "uji", "jenis_layanan=Rujukan", today=today) == preview_html(
+        form
+    )
 
 
 @pytest.mark.slow

@@ -260,3 +260,34 @@ def test_the_server_hands_its_code_version_to_every_process(monkeypatch):
     monkeypatch.setenv(render_cache.ENV_CODE_VERSION, "nicht-hex")  # ignored: computed
     own = render_cache.code_version()
     assert own != handed and len(own) == 64 and int(own, 16) >= 0
+
+
+def test_a_pre_heated_kernel_handed_to_a_page_counts_as_active_now():
+    """The idle culler must not remove a pool kernel between hand-out and websocket connect."""
+    import asyncio
+    import datetime
+    import types
+
+    from kinerja.serve.handlers import track_kernel_starts
+
+    old = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    kernel = types.SimpleNamespace(last_activity=old)
+
+    class Manager:
+        async def get_rendered_notebook(self, name):
+            return "tugas", [], "k1"
+
+        async def start_kernel(self, **kw):
+            return "k2"
+
+        def get_kernel(self, kid):
+            assert kid == "k1"
+            return kernel
+
+    km = Manager()
+    track_kernel_starts(km)
+    assert asyncio.run(km.get_rendered_notebook("laporan_opd.ipynb")) == ("tugas", [], "k1")
+    assert kernel.last_activity > old
+    age = datetime.datetime.now(datetime.UTC) - kernel.last_activity
+    assert age < datetime.timedelta(minutes=1)
+    assert asyncio.run(km.start_kernel()) == "k2"  # a fresh kernel: nothing to mark
