@@ -247,3 +247,16 @@ def test_tooltips_name_the_month_or_quarter_in_indonesian(data):
         "Triwulan I 2025: 80,5",
         "Triwulan II 2025: 82,3",  # half-up, as in the tables
     ]
+
+
+def test_count_panel_labels_whole_ticks_up_to_both_ends():
+    from kinerja.report.monitoring.svg import panel_svg
+
+    months = pd.date_range("2025-01-01", periods=4, freq="MS")
+    counts = pd.DataFrame({"bulan": months, "n": [360.0, 523.0, 644.0, 705.0]})
+    svg = panel_svg(counts, x="bulan", y="n", title="Selesai", months=months, decimals=0)
+    ticks = [int(t) for t in re.findall(r'text-anchor="end" fill="#555">([0-9.]+)</text>', svg)]
+    # axis 360 − 27,6 … 705 + 27,6 = 332,4 … 732,6 (8 % padding): rounding the ends (332, 733)
+    # would put them outside the axis; the labels are whole, inside, at both ends, none repeated
+    assert ticks == sorted(set(ticks)) and len(ticks) == 4
+    assert ticks[0] == 333 and ticks[-1] == 732

@@ -70,8 +70,8 @@ def _frame(
         f'<line x1="{LEFT}" y1="{TOP + ph}" x2="{W - RIGHT}" y2="{TOP + ph}" stroke="#bbb"/>',
     ]
     ticks = np.linspace(lo, hi, 4)
-    if decimals == 0:  # whole counts: whole ticks, no repeated labels
-        ticks = np.unique(np.round(ticks))
+    if decimals == 0:  # whole counts: whole ticks, no repeated labels, the ends kept inside
+        ticks = np.unique(np.r_[np.ceil(lo), np.round(ticks[1:-1]), np.floor(hi)])
         ticks = ticks[(ticks >= lo) & (ticks <= hi)]
     for t in ticks:
         y = fy(t)
