@@ -129,11 +129,12 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = workdir / f"app-{'panas' if preheat else 'dingin'}.log"
         env = {
+            # the second pre-render pass (quarters of the default year), for the quarter
+            # redraws; KINERJA_APP_PRERENDER_TRIWULAN=0 in the environment leaves it out
+            "KINERJA_APP_PRERENDER_TRIWULAN": "1",
             **os.environ,
             "PYTHONUNBUFFERED": "1",
             "KINERJA_APP_PREHEAT": "1" if preheat else "0",
-            # the second pre-render pass (quarters of the default year), for the quarter redraws
-            "KINERJA_APP_PRERENDER_TRIWULAN": "1",
         }
         with self.log.open("wb") as fh:
             self.proc = subprocess.Popen(
@@ -472,8 +473,13 @@ async def redraw(browser: Any, server: Server, runs: int, data: Path | None = No
         others = [p for p in periods if p != current]
         # live: a month (kinerja app pre-renders the default period and its year's quarters,
         # not the months); then a quarter, pre-rendered by the app's second pass
-        other = next((p for p in others if "TW" not in p and "-" in p), None)
-        quarter = next((p for p in others if "TW" in p), None)
+        # the options carry the labels the user reads ("Triwulan I 2025", "Januari 2025",
+        # "Tahun 2025"), not the period codes
+        quarter = next((p for p in others if p.startswith("Triwulan")), None)
+        other = next(
+            (p for p in others if not p.startswith(("Triwulan", "Tahun")) and p[-4:].isdigit()),
+            None,
+        )
 
         async def switch(period: str) -> float:
             before = await page.evaluate(REDRAW_NO)
