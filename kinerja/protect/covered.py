@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from kinerja.protect.ledger import Ledger, cell_key
+from kinerja.protect.recorded import record_opd_ikm
 
 __all__ = [
     "IKM_YEAR_STATS",
@@ -98,18 +99,8 @@ def ledger_ikm_year(
     keys[headers[0]] = resp
     ikm = row.get("ikm") if hasattr(row, "get") else None
     if small or _present(ikm):
-        key = cell_key("ikm", kode_opd, periode, "Semua layanan")
-        ledger.value(
-            key,
-            None if small else float(ikm),  # type: ignore[arg-type]
-            decimals=2,
-            low=25,
-            high=100,
-            min_width=5.0,
-            hidden=small,
-            source=source,
-        )
-        keys[headers[1]] = key
+        value = None if small else float(ikm)  # type: ignore[arg-type]
+        keys[headers[1]] = record_opd_ikm(ledger, kode_opd, periode, value, source=source)
     pop = row.get("populasi") if hasattr(row, "get") else None
     if _present(pop):
         key = cell_key("populasi", kode_opd, periode, "Penerima layanan")

@@ -18,6 +18,7 @@ from kinerja.domain.audience import K_PEGAWAI
 from kinerja.protect.ledger import Ledger, cell_key
 
 __all__ = [
+    "record_opd_ikm",
     "CITY_COUNTS",
     "ikm_service_keys",
     "ledger_city_table",
@@ -27,6 +28,26 @@ __all__ = [
     "line_table_keys",
     "record_complaint_rates",
 ]
+
+
+def record_opd_ikm(
+    ledger: Ledger, kode_opd: str, periode: object, value: float | None, *, source: str = ""
+) -> str:
+    """Record an OPD's IKM (all services) in ``ledger``: a statistic on 25–100 with two
+    decimals; ``value=None`` records it hidden, to be attacked as a value that must keep an
+    interval of at least 5 points. Returns its cell key."""
+    key = cell_key("ikm", kode_opd, periode, "Semua layanan")
+    ledger.value(
+        key,
+        value,
+        decimals=2,
+        low=25,
+        high=100,
+        min_width=5.0,
+        hidden=value is None,
+        source=source,
+    )
+    return key
 
 
 def line_table_keys(
@@ -311,17 +332,7 @@ def ledger_city_table(
         if "ikm" in headers:
             hid = bool(mask.at[idx, "ikm"]) if "ikm" in mask.columns else False
             if hid or pd.notna(r["ikm"]):
-                key = cell_key("ikm", kode, periode, "Semua layanan")
-                ledger.value(
-                    key,
-                    None if hid else float(r["ikm"]),
-                    decimals=2,
-                    low=25,
-                    high=100,
-                    min_width=5.0,
-                    hidden=hid,
-                    source=source,
-                )
-                keys[headers["ikm"]] = key
+                value = None if hid else float(r["ikm"])
+                keys[headers["ikm"]] = record_opd_ikm(ledger, kode, periode, value, source=source)
         per_row.append(keys)
     return ledger, per_row

@@ -31,6 +31,7 @@ import pandas as pd
 
 from kinerja.domain.audience import K_PEGAWAI, K_RESPONDEN
 from kinerja.protect import Ledger, LedgerConflict, audit_ledger, audit_summary, cell_key, extract
+from kinerja.protect.recorded import record_opd_ikm
 
 __all__ = [
     "audit_run",
@@ -187,16 +188,8 @@ def _rekap_ikm_services_followup(
                     source=source,
                 )
             hidden = pd.isna(r["ikm"])
-            ledger.value(
-                cell_key("ikm", kode, periode, "Semua layanan"),
-                None if hidden else round(float(r["ikm"]), 2),
-                decimals=2,
-                low=25,
-                high=100,
-                min_width=5.0,
-                hidden=hidden,
-                source=source,
-            )
+            value = None if hidden else round(float(r["ikm"]), 2)
+            record_opd_ikm(ledger, kode, periode, value, source=source)
             if hidden and any(pd.notna(r[c]) for c in nrr):
                 # the IKM is a fixed weighted mean of the nine NRR: shown NRR give it away
                 raise LedgerConflict(
