@@ -49,6 +49,7 @@ __all__ = [
     "ENV_DATA_DIR",
     "ENV_FOLDER_CACHE",
     "ENV_FORK_KERNEL",
+    "ENV_PARALLEL",
     "ENV_FORM_CACHE",
     "ENV_PARAMS_DIR",
     "ENV_REQUIRE_BROWSER",
@@ -465,6 +466,7 @@ def load_settings(
 # environment switches
 
 ENV_FORK_KERNEL = "KINERJA_FORK_KERNEL"
+ENV_PARALLEL = "KINERJA_PARALLEL"
 ENV_APP_PRERENDER = "KINERJA_APP_PRERENDER"
 ENV_APP_PREHEAT = "KINERJA_APP_PREHEAT"
 ENV_APP_PRERENDER_QUARTERS = "KINERJA_APP_PRERENDER_TRIWULAN"
@@ -491,6 +493,9 @@ class EnvSwitches:
     fork_kernel : bool
         ``KINERJA_FORK_KERNEL``: batch workers and the Voila server fork each notebook kernel from
         a pre-loaded process (:mod:`kinerja.run.forkkernel`); ``0`` starts normal kernels.
+    parallel : bool
+        ``KINERJA_PARALLEL``: ``kinerja pantau`` writes its pages on two cores, half of them in a
+        forked child (:mod:`kinerja.run.split_work`); ``0`` writes them all in one process.
     app_prerender : bool
         ``KINERJA_APP_PRERENDER``: ``kinerja app`` pre-renders every OPD's form sections in the
         background; ``0`` turns it off (forms then render live).
@@ -527,6 +532,7 @@ class EnvSwitches:
     """
 
     fork_kernel: bool = True
+    parallel: bool = True
     app_prerender: bool = True
     app_prerender_quarters: bool = False
     app_preheat: bool = True
@@ -571,6 +577,7 @@ class EnvSwitches:
 
 _SWITCHES = (
     (ENV_FORK_KERNEL, "fork_kernel"),
+    (ENV_PARALLEL, "parallel"),
     (ENV_APP_PRERENDER, "app_prerender"),
     (ENV_APP_PREHEAT, "app_preheat"),
 )

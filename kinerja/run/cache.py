@@ -55,6 +55,43 @@ class CacheInfo:
     #: ``dibangun ulang``): the same tables :meth:`Dataset.from_cache` would read back, so the
     #: first run need not read the Parquet files it has just written; ``None`` when reused
     dataset: Any = field(repr=False, default=None)
+    #: the thread still writing a cache built with ``background=True`` (see :meth:`wait`)
+    writer: Any = field(repr=False, default=None)
+
+    def wait(self) -> None:
+        """Wait until the cache is in place (``background=True``); raise what writing it raised.
+
+        Raises
+        ------
+        OSError
+            The cache could not be written (nothing is left half-written under its name).
+        """
+        if self.writer is not None:
+            self.writer.join()
+            error, self.writer = self.writer.error, None
+            if error is not None:
+                raise error
+
+
+class _Writer:
+    """A thread that runs ``fn`` and keeps what it raised, for :meth:`CacheInfo.wait`."""
+
+    def __init__(self, fn: Any) -> None:
+        import threading
+
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                fn()
+            except BaseException as exc:  # handed to the caller by CacheInfo.wait
+                self.error = exc
+
+        self._thread = threading.Thread(target=run, name="kinerja-cache", daemon=False)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
 
 
 def _input_hashes(data_dir: Path) -> dict[str, str]:
@@ -121,6 +158,7 @@ def prepare_cache(
     quarantine_dir: str | os.PathLike[str] | None = None,
     params_dir: str | os.PathLike[str] | None = None,
     keep_dataset: bool = False,
+    background: bool = False,
 ) -> CacheInfo:
     """Load the raw exports once and write (or reuse) the prepared cache under ``<out>/_cache/``.
 
@@ -133,6 +171,10 @@ def prepare_cache(
     was just built, so a one-shot command (``kinerja pantau``) need not read back the Parquet
     it has written; a batch leaves it off, so its parent does not hold the tables while it
     forks report kernels.
+
+    ``background=True`` (with ``keep_dataset``) writes a new cache in a thread while the caller
+    goes on with the dataset in memory; :meth:`CacheInfo.wait` waits for it (and raises what
+    writing it raised) before the caller writes anything into the cache or forks.
 
     Returns
     -------
@@ -185,6 +227,26 @@ def prepare_cache(
     if opd is None or len(opd) == 0:
         raise BatchError(f"tabel opd kosong atau tidak ada di {redact(data_dir)}")
     root.mkdir(parents=True, exist_ok=True)
+    source = redact(data_dir) if opened else str(Path(data_dir).resolve())
+
+    def write() -> None:
+        _write_cache(ds, root, cache_dir, key, inputs, source)
+
+    info = CacheInfo(
+        cache_dir, key, status, inputs, opd, _summary_records(ds), reason,
+        source=opened.record if opened else None, dataset=ds if keep_dataset else None,
+    )  # fmt: skip
+    if background and keep_dataset:
+        info.writer = _Writer(write)
+    else:
+        write()
+    return info
+
+
+def _write_cache(
+    ds: Any, root: Path, cache_dir: Path, key: str, inputs: dict[str, str], source: str
+) -> None:
+    """Write ``ds`` into a temporary folder under ``root``, then rename it to ``cache_dir``."""
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
     try:
         ds.save_cache(tmp)
@@ -192,7 +254,7 @@ def prepare_cache(
             "key": key,
             "format": CACHE_FORMAT,
             "created": now(),
-            "data_dir": redact(data_dir) if opened else str(Path(data_dir).resolve()),
+            "data_dir": source,
             "inputs": inputs,
             "files": _hash_tree(tmp),
         }
@@ -206,10 +268,6 @@ def prepare_cache(
     for old in root.iterdir():  # keep only the current cache
         if old != cache_dir and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
-    return CacheInfo(
-        cache_dir, key, status, inputs, opd, _summary_records(ds), reason,
-        source=opened.record if opened else None, dataset=ds if keep_dataset else None,
-    )  # fmt: skip
 
 
 def warm_metrics(

@@ -139,7 +139,7 @@ def run_pantau(
 
     aud = validate_audience(audience)
     settings = load_settings(params_dir, audience=aud)
-    cache = None
+    cache = info = None
     fresh = None  # the dataset just validated when the cache was (re)built
     stored: set[tuple[str, str]] = set()
     if use_cache:
@@ -152,6 +152,7 @@ def run_pantau(
                 cache_root(data_source, out_dir),
                 params_dir=settings.params_dir,
                 keep_dataset=True,
+                background=True,
             )
             cache, fresh = info.path, info.dataset
         except BatchError as exc:
@@ -160,13 +161,14 @@ def run_pantau(
             cache = None
     if cache is not None:
         # a cache built by this run: its tables are already in memory (the same frames
-        # Dataset.from_cache reads back), so they are not read again from Parquet
+        # Dataset.from_cache reads back), so they are not read again from Parquet; the
+        # Parquet files are written by a thread meanwhile (info.wait() below)
         ds = fresh if fresh is not None else Dataset.from_cache(cache, lazy=True)
         text = str(data_source)
         data = ReportData(
             ds, settings=settings, source=redact(text) if is_database_url(text) else text
         )
-        if data.load_metrics(cache):
+        if fresh is None and data.load_metrics(cache):  # a new cache holds no metric yet
             index = read_index(cache) or {}
             stored = {(str(e["name"]), str(e["periode"])) for e in index.get("entries", [])}
     else:
@@ -176,6 +178,11 @@ def run_pantau(
     mon = monitoring_for(data)
     month = _parse_month(bulan, mon.months)
     pages = page_data(data, aud)
+    if info is not None:
+        try:
+            info.wait()  # the new cache in place before its metrics are stored (and any fork)
+        except OSError:  # a cache we cannot write only costs time
+            cache = None
     if cache is not None and not set(PANTAU_METRICS) <= stored:
         with contextlib.suppress(OSError):  # a store we cannot write only costs time
             data.save_metrics(cache)
@@ -192,6 +199,7 @@ def write_outputs(run: PantauRun, out_dir: str | Path) -> list[Path]:
     """
     from kinerja.protect import PersonalDataGate, gated_write
     from kinerja.report.monitoring.pages import digest_html, opd_html, signals_xlsx
+    from kinerja.run.split_work import map_split
 
     root = Path(out_dir)
     folder = root / "pantau"
@@ -199,37 +207,33 @@ def write_outputs(run: PantauRun, out_dir: str | Path) -> list[Path]:
     gate = PersonalDataGate.from_dataset(run.dataset)
     peg = run.dataset.tables.get("pegawai") if hasattr(run.dataset, "tables") else None
     sheet = f"sinyal_{run.bulan:%Y-%m}.xlsx"
-    written = [
-        gated_write(
-            folder / sheet,
-            signals_xlsx(run.signals, run.insufficient, run.bulan, pages.names),
-            gate,
-            audience="forum",
-            root=root,
-        ),
-    ]
-    for kode in sorted(pages.names):
-        text = opd_html(pages, kode, run.bulan)
-        own = gate
-        aud = "forum"
-        if (
-            pages.audience == "internal"
-            and peg is not None
-            and kode in set(peg["kode_opd"].astype("str"))
-        ):
-            own, aud = PersonalDataGate.for_internal(peg, kode), "internal"
-        written.append(
-            gated_write(folder / "opd" / f"{kode}.html", text, own, audience=aud, root=root)
-        )
-    written.append(
-        gated_write(
-            folder / "index.html",
-            digest_html(pages, run.bulan, sheet=sheet),
-            gate,
-            audience="forum",
-            root=root,
-        )
+    staff = (
+        set(peg["kode_opd"].astype("str"))
+        if pages.audience == "internal" and peg is not None
+        else set()
     )
+
+    def write(job: tuple[str, Any]) -> str:
+        kind, kode = job
+        if kind == "xlsx":
+            book = signals_xlsx(run.signals, run.insufficient, run.bulan, pages.names)
+            path = gated_write(folder / sheet, book, gate, audience="forum", root=root)
+        elif kind == "index":
+            page = digest_html(pages, run.bulan, sheet=sheet)
+            path = gated_write(folder / "index.html", page, gate, audience="forum", root=root)
+        else:
+            own, aud = gate, "forum"
+            if kode in staff:
+                own, aud = PersonalDataGate.for_internal(peg, kode), "internal"
+            text = opd_html(pages, kode, run.bulan)
+            target = folder / "opd" / f"{kode}.html"
+            path = gated_write(target, text, own, audience=aud, root=root)
+        return str(path)
+
+    # the workbook, one page per OPD and the digest: rendered and gated on both cores
+    # (kinerja.run.split_work), in the order a plain loop would write them
+    jobs = [("xlsx", None), *(("opd", k) for k in sorted(pages.names)), ("index", None)]
+    written = [Path(p) for p in map_split(write, jobs)]
     _relink_batch_index(root, run)
     return written
 

@@ -76,3 +76,37 @@ def test_an_output_folder_gets_no_copy_of_the_data_unless_a_batch_put_one_there(
     stored = {(e["name"], e["periode"]) for e in _index(out)["entries"]}
     assert set(PANTAU_METRICS) <= stored
     assert list(out.glob("_cache/*")) == [info.path]
+
+
+def test_a_cache_written_in_the_background_equals_one_written_in_the_foreground(folder, tmp_path):
+    """pantau writes its new cache in a thread (``prepare_cache(background=True)``) while it
+    computes; the files are the same as the batch's, and a failed write is raised by ``wait``
+    with nothing left under the cache's name."""
+    from kinerja.data.dataset import Dataset
+    from kinerja.data.integrity import hash_tree
+    from kinerja.run.cache import prepare_cache
+
+    front = prepare_cache(folder, tmp_path / "depan")
+    back = prepare_cache(folder, tmp_path / "belakang", keep_dataset=True, background=True)
+    assert back.status == "dibuat" and back.key == front.key and back.dataset is not None
+    back.wait()
+    back.wait()  # a second wait is harmless
+    skip = {"_kinerja_cache.json", "dataset.json"}  # the time they were written
+    assert hash_tree(back.path, skip=skip) == hash_tree(front.path, skip=skip)
+    assert prepare_cache(folder, tmp_path / "belakang").status == "dipakai ulang"
+
+    def refuse(self, directory):
+        raise OSError("disk penuh")
+
+    failing = tmp_path / "gagal"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Dataset, "save_cache", refuse)
+        info = prepare_cache(folder, failing, keep_dataset=True, background=True)
+        with pytest.raises(OSError, match="disk penuh"):
+            info.wait()
+    assert not info.path.exists()
+    assert [p.name for p in (failing / "_cache").iterdir()] == []
+    # pantau goes on without a cache it could not write
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Dataset, "save_cache", refuse)
+        assert run_pantau(folder, out_dir=tmp_path / "tanpa").signals is not None

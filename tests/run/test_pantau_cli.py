@@ -214,9 +214,16 @@ def _batch_manifest() -> dict:
     }
 
 
-def test_batch_index_links_the_digest_when_both_exist(sample_dir, tmp_path):
+@pytest.fixture(scope="module")
+def june_run(sample_dir):
+    from kinerja.run.pantau import run_pantau
+
+    return run_pantau(sample_dir, bulan="2025-06")
+
+
+def test_batch_index_links_the_digest_when_both_exist(june_run, tmp_path):
     from kinerja.run.index import render_index
-    from kinerja.run.pantau import run_pantau, write_outputs
+    from kinerja.run.pantau import write_outputs
 
     names = {"DPMPTSP": "Dinas Penanaman Modal"}
     assert "pantau/index.html" not in render_index(_batch_manifest(), names)
@@ -225,7 +232,47 @@ def test_batch_index_links_the_digest_when_both_exist(sample_dir, tmp_path):
     # a batch already in the output folder: pantau renders its index again with the link
     (tmp_path / "manifest.json").write_text(json.dumps(_batch_manifest()), encoding="utf-8")
     (tmp_path / "index.html").write_text("<html>lama</html>", encoding="utf-8")
-    write_outputs(run_pantau(sample_dir, bulan="2025-06"), tmp_path)
+    write_outputs(june_run, tmp_path)
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'href="pantau/index.html"' in page and "DPMPTSP" in page
     assert (tmp_path / "pantau" / "index.html").is_file()
+
+
+def test_pages_written_on_two_cores_equal_one_core_and_a_leak_in_either_half_stops_it(
+    june_run, tmp_path, monkeypatch
+):
+    """The pages are shared with a forked child (kinerja.run.split_work): the same files as a
+    single process writes, and a page the gate refuses in the child is refused as in a loop."""
+    from kinerja.protect import PersonalDataLeak
+    from kinerja.report.monitoring import pages
+    from kinerja.run.pantau import write_outputs
+
+    both, one = tmp_path / "dua", tmp_path / "satu"
+    write_outputs(june_run, both)
+    monkeypatch.setenv("KINERJA_PARALLEL", "0")
+    write_outputs(june_run, one)
+    files = sorted(p.relative_to(both) for p in (both / "pantau").rglob("*.html"))
+    assert len(files) == 58
+    assert files == sorted(p.relative_to(one) for p in (one / "pantau").rglob("*.html"))
+    for rel in files:
+        assert (both / rel).read_bytes() == (one / rel).read_bytes(), rel
+    monkeypatch.delenv("KINERJA_PARALLEL")
+
+    # a real NIP planted in the first OPD's page (the child's first job) and in a later one
+    nip = str(june_run.dataset.tables["pegawai"]["nip"].iloc[0])
+    codes = sorted(june_run.pages.names)
+    planted = {codes[0], codes[5]}
+    real = pages.opd_html
+
+    def leaky(page_data, kode, bulan):
+        text = real(page_data, kode, bulan)
+        return text.replace("</body>", f"<p>{nip}</p></body>") if kode in planted else text
+
+    monkeypatch.setattr(pages, "opd_html", leaky)
+    out = tmp_path / "bocor"
+    with pytest.raises(PersonalDataLeak) as err:
+        write_outputs(june_run, out)
+    assert err.value.where.endswith(f"{codes[0]}.html")
+    assert nip not in str(err.value)
+    for kode in planted:
+        assert not (out / "pantau" / "opd" / f"{kode}.html").exists()
