@@ -27,6 +27,7 @@ Definitions (one row of ``laporan_kinerja`` = one report; ``tanggal`` is the act
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,9 @@ from kinerja.domain.period import Periode, filter_period
 __all__ = ["activity_summary", "report_lags"]
 
 _NS_PER_HOUR = 3_600_000_000_000
+#: largest nip × day grid :func:`activity_summary` marks to count distinct (ASN, day) pairs
+#: (4 bytes a cell); a larger one counts them by hashing
+_MAX_CELLS = 10_000_000
 
 
 def _calendar_of(calendars: WorkCalendar | Mapping[str, WorkCalendar], code: str) -> WorkCalendar:
@@ -47,31 +51,42 @@ def _calendar_of(calendars: WorkCalendar | Mapping[str, WorkCalendar], code: str
     return calendars[code]
 
 
-def report_lags(
+def _lower_text(values: pd.Series) -> pd.Series:
+    """``values.astype("str").str.lower()``, converting each distinct value once.
+
+    A status column has a handful of distinct values over a million reports: they are lowered
+    once and taken back to the rows (missing values stay missing).
+    """
+    codes, uniques = pd.factorize(values)
+    lowered = pd.Index(uniques).astype("str").str.lower()
+    return pd.Series(lowered.array.take(codes, allow_fill=True), index=values.index)
+
+
+def _report_lags(
     laporan: pd.DataFrame,
     pegawai: pd.DataFrame,
     calendar: WorkCalendar | Mapping[str, WorkCalendar],
-) -> pd.DataFrame:
-    """Per report: its OPD, month, reporting lag and verification latency (see module notes).
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.Index, Any]:
+    """:func:`report_lags`, per row integer codes of its ``nip`` and of its ``kode_opd``, the
+    ``kode_opd`` text of each OPD code and the ``nip`` of each nip code.
 
-    Returns
-    -------
-    DataFrame
-        ``nip, kode_opd, bulan, tanggal, hari_kerja (bool: tanggal is a working day),
-        jeda_lapor_hari_kerja, jeda_lapor_jam, latensi_verifikasi_jam, status_verifikasi``.
-        Reports whose ``nip`` is not in ``pegawai`` are dropped (the loader quarantines them).
+    The codes let :func:`activity_summary` count distinct ASN and (ASN, day) pairs on integers
+    instead of on a million text values.
     """
     peg = pegawai.drop_duplicates("nip")
     peg_kode = peg["kode_opd"].astype("str")
     # OPD of each report through integer positions (no per-row string mapping on 1 M rows)
     kode_idx, kode_names = pd.factorize(peg_kode)  # -1 where the pegawai has no kode_opd
     nip = laporan["nip"].astype("str")
-    pos = pd.Index(peg["nip"].astype("str")).get_indexer(nip)
+    # each distinct nip looked up once (a missing nip is a value of its own, as in get_indexer)
+    nip_code, nip_uniques = pd.factorize(nip, use_na_sentinel=False)
+    pos = pd.Index(peg["nip"].astype("str")).get_indexer(nip_uniques)[nip_code]
     keep = pos >= 0
     keep[keep] = kode_idx[pos[keep]] >= 0
     lap = laporan.loc[keep]
     pos = pos[keep]
     nip = nip.loc[keep]
+    nip_code = nip_code[keep]
     kode = pd.Series(peg_kode.array.take(pos), index=lap.index)
     kode_int = kode_idx[pos]
     tanggal = pd.to_datetime(lap["tanggal"]).dt.normalize()
@@ -96,7 +111,7 @@ def report_lags(
     end_of_day = tanggal + pd.Timedelta(days=1)
     lag_hours = ((lapor - end_of_day) / pd.Timedelta(hours=1)).clip(lower=0)
     lat_hours = (verif - lapor) / pd.Timedelta(hours=1)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "nip": nip,
             "kode_opd": kode,
@@ -106,9 +121,27 @@ def report_lags(
             "jeda_lapor_hari_kerja": lag_days,
             "jeda_lapor_jam": lag_hours,
             "latensi_verifikasi_jam": lat_hours,
-            "status_verifikasi": lap["status_verifikasi"].astype("str").str.lower(),
+            "status_verifikasi": _lower_text(lap["status_verifikasi"]),
         }
     ).reset_index(drop=True)
+    return frame, nip_code, kode_int, kode_names, nip_uniques
+
+
+def report_lags(
+    laporan: pd.DataFrame,
+    pegawai: pd.DataFrame,
+    calendar: WorkCalendar | Mapping[str, WorkCalendar],
+) -> pd.DataFrame:
+    """Per report: its OPD, month, reporting lag and verification latency (see module notes).
+
+    Returns
+    -------
+    DataFrame
+        ``nip, kode_opd, bulan, tanggal, hari_kerja (bool: tanggal is a working day),
+        jeda_lapor_hari_kerja, jeda_lapor_jam, latensi_verifikasi_jam, status_verifikasi``.
+        Reports whose ``nip`` is not in ``pegawai`` are dropped (the loader quarantines them).
+    """
+    return _report_lags(laporan, pegawai, calendar)[0]
 
 
 def activity_summary(
@@ -147,7 +180,7 @@ def activity_summary(
     window_start = pd.to_datetime(laporan["tanggal"]).min()
     window_end = pd.to_datetime(laporan["tanggal"]).max()
     lap = filter_period(laporan, "tanggal", periode)
-    r = report_lags(lap, pegawai, calendar)
+    r, nip_code, kode_code, kode_names, nip_uniques = _report_lags(lap, pegawai, calendar)
     if r.empty:
         return pd.DataFrame(
             columns=[
@@ -168,17 +201,23 @@ def activity_summary(
         )
     headcount = pegawai.drop_duplicates("nip").groupby(pegawai["kode_opd"].astype("str")).size()
     status = r["status_verifikasi"]
-    r = r.assign(
-        _menunggu=(status == "menunggu"),
-        _ditolak=(status == "ditolak"),
-        _sama=(r["jeda_lapor_jam"] == 0),
-        _lag_d=r["jeda_lapor_hari_kerja"].astype("Float64").astype(float),
+    # grouped on integer codes of the OPD and the ASN (one code per distinct text), the OPD's
+    # text put back on the groups; every value is that of a group, whatever the group order
+    work = pd.DataFrame(
+        {
+            "_kode": kode_code,
+            "bulan": r["bulan"],
+            "_menunggu": (status == "menunggu").to_numpy(),
+            "_ditolak": (status == "ditolak").to_numpy(),
+            "_sama": (r["jeda_lapor_jam"] == 0).to_numpy(),
+            "_lag_d": r["jeda_lapor_hari_kerja"].astype("Float64").astype(float),
+            "jeda_lapor_jam": r["jeda_lapor_jam"],
+            "latensi_verifikasi_jam": r["latensi_verifikasi_jam"],
+        }
     )
-    keys = ["kode_opd", "bulan"]
-    g = r.groupby(keys)
+    g = work.groupby(["_kode", "bulan"])
     out = g.agg(
-        n_laporan=("nip", "size"),
-        n_pegawai_melapor=("nip", "nunique"),
+        n_laporan=("_kode", "size"),
         median_jeda_lapor_hari_kerja=("_lag_d", "median"),
         median_jeda_lapor_jam=("jeda_lapor_jam", "median"),
         persen_lapor_hari_sama=("_sama", "mean"),
@@ -188,11 +227,37 @@ def activity_summary(
     ).reset_index()
     for c in ("persen_lapor_hari_sama", "persen_menunggu", "persen_ditolak"):
         out[c] = 100.0 * out[c]
-    # distinct (ASN, working day) pairs with a report
-    wd = r.loc[r["hari_kerja"], ["kode_opd", "bulan", "nip", "tanggal"]].drop_duplicates()
-    days_reported = wd.groupby(keys).size().rename("hari_melapor")
-    out = out.merge(days_reported.reset_index(), on=keys, how="left")
-    out["hari_melapor"] = out["hari_melapor"].fillna(0).astype(np.int64)
+    # distinct ASN, and distinct (ASN, working day) pairs with a report, per group: one int64
+    # key per row (group, nip code[, day]), duplicates found by hashing
+    group = g.ngroup().to_numpy(dtype=np.float64, na_value=np.nan)
+    grouped = np.isfinite(group)
+    group = np.where(grouped, group, 0).astype(np.int64)
+    n_nip = int(nip_code.max()) + 1
+    pair = group * n_nip + nip_code
+    counted = grouped & ~np.asarray(pd.isna(nip_uniques))[nip_code]  # nunique skips a missing nip
+    first = counted & ~pd.Series(pair).duplicated().to_numpy()
+    out["n_pegawai_melapor"] = np.bincount(group[first], minlength=len(out)).astype(np.int64)
+    day = r["tanggal"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    working = grouped & r["hari_kerja"].to_numpy(dtype=bool)
+    hari = np.zeros(len(out), dtype=np.int64)
+    if working.any():
+        lo_day = int(day[working].min())
+        span = int(day[working].max()) - lo_day + 1
+        if n_nip * span <= _MAX_CELLS:
+            # a (nip, day) pair fixes its group (the nip's OPD, the day's month): each pair marks
+            # its cell of a nip × day grid with its group, then the marked cells are counted
+            owner = np.full(n_nip * span, -1, dtype=np.int32)
+            owner[nip_code[working] * span + (day[working] - lo_day)] = group[working]
+            hari = np.bincount(owner[owner >= 0], minlength=len(out))
+        else:
+            offset = np.where(working, day, lo_day) - lo_day
+            triple = np.where(working, pair * span + offset, -1)
+            first = working & ~pd.Series(triple).duplicated().to_numpy()
+            hari = np.bincount(group[first], minlength=len(out))
+    out["hari_melapor"] = hari.astype(np.int64)
+    out.insert(0, "kode_opd", kode_names.array.take(out["_kode"].to_numpy()))
+    out = out.drop(columns="_kode")
+    keys = ["kode_opd", "bulan"]
     # working days of each month inside the observation window, per OPD calendar
     month = out["bulan"].to_numpy().astype("datetime64[D]")
     month_end = (out["bulan"] + pd.offsets.MonthEnd(0)).to_numpy().astype("datetime64[D]")

@@ -80,18 +80,19 @@ def detect_training_waves(
     )
     pel = pel.assign(kode_opd=pel["nip"].map(opd_of)).dropna(subset=["kode_opd", "tanggal_mulai"])
     rows = []
-    width = pd.Timedelta(days=max_window_days)
+    # the window in nanoseconds: the two pointers compare plain integers
+    width = int(pd.Timedelta(days=max_window_days) / pd.Timedelta(1, "ns"))
     for code, grp in pel.sort_values("tanggal_mulai", kind="stable").groupby("kode_opd", sort=True):
         n_peg = int(headcount.get(code, 0))
         if n_peg == 0:
             continue
-        starts = grp["tanggal_mulai"].to_numpy()
-        nips = grp["nip"].to_numpy()
+        starts = grp["tanggal_mulai"].to_numpy().astype("datetime64[ns]").view("int64").tolist()
+        nips = grp["nip"].to_numpy().tolist()
         counts: dict[str, int] = {}
         best = None
-        j = 0
-        for i in range(len(grp)):
-            while j < len(grp) and starts[j] <= starts[i] + width.to_timedelta64():
+        j, n_rows = 0, len(starts)
+        for i in range(n_rows):
+            while j < n_rows and starts[j] <= starts[i] + width:
                 counts[nips[j]] = counts.get(nips[j], 0) + 1
                 j += 1
             share = len(counts) / n_peg

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kinerja.metrics.monitoring.indicators import month_floor
+from kinerja.metrics.monitoring.indicators import _text, month_floor
 
 __all__ = [
     "BEFORE_AFTER_COLUMNS",
@@ -61,7 +61,7 @@ def monthly_outcomes(requests: pd.DataFrame, months: list[pd.Timestamp]) -> pd.D
     )
     f = pd.DataFrame(
         {
-            "kode_opd": done["kode_opd"].astype("str").to_numpy(),
+            "kode_opd": _text(done["kode_opd"]),
             "bulan": month_floor(done["mulai"]).to_numpy(),
             "selesai": month_floor(done["selesai"]).to_numpy(),
             "hari": done["hari_kerja"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
@@ -189,6 +189,171 @@ def _boot_median_diff(a: np.ndarray, b: np.ndarray, n_boot: int = 2000) -> tuple
     return (float(np.quantile(d, 0.025)), float(np.quantile(d, 0.975)))
 
 
+@dataclass
+class _Requests:
+    """Finished requests (``dalam_proses`` false) as plain arrays, what :func:`before_after` reads.
+
+    ``start``/``finish``: month (``datetime64[ns]``) of ``mulai``/``selesai``; ``known``: whether
+    ``tepat_waktu`` is known, ``tepat`` its value (false where unknown); ``hari``: ``hari_kerja``
+    as float (NaN where unknown).
+    """
+
+    start: np.ndarray
+    finish: np.ndarray
+    known: np.ndarray
+    tepat: np.ndarray
+    hari: np.ndarray
+
+    def take(self, rows: np.ndarray) -> _Requests:
+        """The requests at positions ``rows``."""
+        return _Requests(
+            self.start[rows], self.finish[rows], self.known[rows], self.tepat[rows], self.hari[rows]
+        )
+
+
+def _request_arrays(requests: pd.DataFrame) -> _Requests:
+    """:class:`_Requests` of the finished rows of ``requests``."""
+    r = requests
+    if "dalam_proses" in r:
+        r = r.loc[~r["dalam_proses"].to_numpy(dtype=bool)]
+    tw = r["tepat_waktu"]
+    known = tw.notna().to_numpy()
+    tepat = np.zeros(len(r), dtype=bool)
+    tepat[known] = tw.loc[known].astype(bool).to_numpy()
+    return _Requests(
+        month_floor(r["mulai"]).to_numpy(dtype="datetime64[ns]"),
+        month_floor(r["selesai"]).to_numpy(dtype="datetime64[ns]"),
+        known,
+        tepat,
+        r["hari_kerja"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+    )
+
+
+@dataclass
+class _Quarters:
+    """IKM quarters of one OPD with enough respondents, in table order (see :func:`before_after`)."""
+
+    bulan: np.ndarray  # datetime64[ns]
+    shifted: np.ndarray  # bulan − 2 months (the quarter's first month)
+    rows: pd.DataFrame
+
+
+def _ikm_quarters_of(ikm: pd.DataFrame | None) -> dict[str, _Quarters]:
+    """:class:`_Quarters` of every OPD of ``ikm`` (its rows with ``cukup``)."""
+    if ikm is None or not len(ikm):
+        return {}
+    q = ikm.loc[ikm["cukup"].astype(bool).to_numpy()]
+    bulan = pd.to_datetime(q["bulan"])
+    shifted = (bulan - pd.DateOffset(months=2)).to_numpy(dtype="datetime64[ns]")
+    bulan = bulan.to_numpy(dtype="datetime64[ns]")
+    codes = q["kode_opd"].astype("str").to_numpy()
+    out = {}
+    for kode, rows in pd.Series(np.arange(len(q))).groupby(codes, sort=False):
+        at = rows.to_numpy()
+        out[str(kode)] = _Quarters(bulan[at], shifted[at], q.iloc[at])
+    return out
+
+
+def _windows(
+    event: pd.Timestamp, months: list[pd.Timestamp], window: int
+) -> tuple[pd.Timestamp, list[pd.Timestamp], list[pd.Timestamp]]:
+    """The event's month and the complete months before and after it (at most ``window``)."""
+    ev = pd.Timestamp(event).to_period("M").start_time
+    mset = pd.to_datetime(months)
+    first, last = ev - pd.DateOffset(months=window), ev + pd.DateOffset(months=window)
+    before = [m for m in mset if first <= m < ev]
+    after = [m for m in mset if ev < m <= last]
+    return ev, before, after
+
+
+def _comparison(
+    req: _Requests,
+    quarters: _Quarters | None,
+    ev: pd.Timestamp,
+    before: list[pd.Timestamp],
+    after: list[pd.Timestamp],
+) -> list[dict[str, object]]:
+    """The rows of :func:`before_after` (``before`` and ``after`` not empty)."""
+    rows: list[dict[str, object]] = []
+    label_b = f"{before[0]:%Y-%m}..{before[-1]:%Y-%m}"
+    label_a = f"{after[0]:%Y-%m}..{after[-1]:%Y-%m}"
+    mb_ = np.array(before, dtype="datetime64[ns]")
+    ma_ = np.array(after, dtype="datetime64[ns]")
+    in_b, in_a = np.isin(req.start, mb_), np.isin(req.start, ma_)
+    tb, ta = req.tepat[in_b & req.known], req.tepat[in_a & req.known]
+    if len(tb) and len(ta):
+        xb, xa = int(np.count_nonzero(tb)), int(np.count_nonzero(ta))
+        d, lo, hi = diff_proportions(xb, len(tb), xa, len(ta))
+        rows.append(
+            {
+                "ukuran": "persen_tepat_waktu",
+                "sebelum": 100 * (xb / len(tb)),
+                "sesudah": 100 * (xa / len(ta)),
+                "selisih": 100 * d,
+                "ci_bawah": 100 * lo,
+                "ci_atas": 100 * hi,
+                "n_sebelum": len(tb),
+                "n_sesudah": len(ta),
+            }
+        )
+    hb, ha = req.hari[in_b], req.hari[in_a]
+    hb, ha = hb[~np.isnan(hb)], ha[~np.isnan(ha)]
+    if hb.size and ha.size:
+        lo, hi = _boot_median_diff(hb, ha)
+        rows.append(
+            {
+                "ukuran": "median_hari_kerja",
+                "sebelum": float(np.median(hb)),
+                "sesudah": float(np.median(ha)),
+                "selisih": float(np.median(ha) - np.median(hb)),
+                "ci_bawah": lo,
+                "ci_atas": hi,
+                "n_sebelum": hb.size,
+                "n_sesudah": ha.size,
+            }
+        )
+    cb, ca = int(np.isin(req.finish, mb_).sum()), int(np.isin(req.finish, ma_).sum())
+    mb, ma = len(before), len(after)
+    half = _Z * np.sqrt(ca / ma**2 + cb / mb**2)
+    rows.append(
+        {
+            "ukuran": "izin_per_bulan",
+            "sebelum": cb / mb,
+            "sesudah": ca / ma,
+            "selisih": ca / ma - cb / mb,
+            "ci_bawah": ca / ma - cb / mb - half,
+            "ci_atas": ca / ma - cb / mb + half,
+            "n_sebelum": cb,
+            "n_sesudah": ca,
+        }
+    )
+    for row in rows:
+        row.update(bulan_sebelum=label_b, bulan_sesudah=label_a)
+    if quarters is not None:
+        when = np.datetime64(ev, "ns")
+        ib = np.flatnonzero(quarters.bulan < when)
+        ia = np.flatnonzero(quarters.shifted > when)
+        if len(ib) and len(ia):
+            b, a = quarters.rows.iloc[ib[-1]], quarters.rows.iloc[ia[0]]
+            d = float(a["ikm"] - b["ikm"])
+            half = _Z * float(np.hypot(a["se"], b["se"]))
+            rows.append(
+                {
+                    "ukuran": "ikm",
+                    "sebelum": float(b["ikm"]),
+                    "sesudah": float(a["ikm"]),
+                    "selisih": d,
+                    "ci_bawah": d - half,
+                    "ci_atas": d + half,
+                    "n_sebelum": int(b["n_responden"]),
+                    "n_sesudah": int(a["n_responden"]),
+                    "bulan_sebelum": b["triwulan"],
+                    "bulan_sesudah": a["triwulan"],
+                }
+            )
+    return rows
+
+
 def before_after(
     requests: pd.DataFrame,
     ikm: pd.DataFrame | None,
@@ -221,92 +386,13 @@ def before_after(
         ``median_hari_kerja``, ``izin_per_bulan`` and ``ikm`` (quarters before and after);
         a measure without data on both sides is left out.
     """
-    ev = pd.Timestamp(event).to_period("M").start_time
-    mset = pd.to_datetime(months)
-    before = [m for m in mset if ev - pd.DateOffset(months=window) <= m < ev]
-    after = [m for m in mset if ev < m <= ev + pd.DateOffset(months=window)]
-    rows: list[dict[str, object]] = []
+    ev, before, after = _windows(event, months, window)
     if not before or not after:
-        return pd.DataFrame(rows)
-    r = requests.loc[requests["kode_opd"].astype("str") == kode_opd]
-    if "dalam_proses" in r:
-        r = r.loc[~r["dalam_proses"].to_numpy(dtype=bool)]
-    start = month_floor(r["mulai"])
-    finish = month_floor(r["selesai"])
-    label_b = f"{before[0]:%Y-%m}..{before[-1]:%Y-%m}"
-    label_a = f"{after[0]:%Y-%m}..{after[-1]:%Y-%m}"
-    sb, sa = r.loc[start.isin(before).to_numpy()], r.loc[start.isin(after).to_numpy()]
-    tb, ta = sb["tepat_waktu"].dropna().astype(bool), sa["tepat_waktu"].dropna().astype(bool)
-    if len(tb) and len(ta):
-        d, lo, hi = diff_proportions(tb.sum(), len(tb), ta.sum(), len(ta))
-        rows.append(
-            {
-                "ukuran": "persen_tepat_waktu",
-                "sebelum": 100 * tb.mean(),
-                "sesudah": 100 * ta.mean(),
-                "selisih": 100 * d,
-                "ci_bawah": 100 * lo,
-                "ci_atas": 100 * hi,
-                "n_sebelum": len(tb),
-                "n_sesudah": len(ta),
-            }
-        )
-    hb = sb["hari_kerja"].astype("Float64").dropna().to_numpy(dtype=float)
-    ha = sa["hari_kerja"].astype("Float64").dropna().to_numpy(dtype=float)
-    if hb.size and ha.size:
-        lo, hi = _boot_median_diff(hb, ha)
-        rows.append(
-            {
-                "ukuran": "median_hari_kerja",
-                "sebelum": float(np.median(hb)),
-                "sesudah": float(np.median(ha)),
-                "selisih": float(np.median(ha) - np.median(hb)),
-                "ci_bawah": lo,
-                "ci_atas": hi,
-                "n_sebelum": hb.size,
-                "n_sesudah": ha.size,
-            }
-        )
-    cb, ca = int(finish.isin(before).sum()), int(finish.isin(after).sum())
-    mb, ma = len(before), len(after)
-    half = _Z * np.sqrt(ca / ma**2 + cb / mb**2)
-    rows.append(
-        {
-            "ukuran": "izin_per_bulan",
-            "sebelum": cb / mb,
-            "sesudah": ca / ma,
-            "selisih": ca / ma - cb / mb,
-            "ci_bawah": ca / ma - cb / mb - half,
-            "ci_atas": ca / ma - cb / mb + half,
-            "n_sebelum": cb,
-            "n_sesudah": ca,
-        }
-    )
-    for row in rows:
-        row.update(bulan_sebelum=label_b, bulan_sesudah=label_a)
-    if ikm is not None and len(ikm):
-        q = ikm.loc[(ikm["kode_opd"].astype("str") == kode_opd) & ikm["cukup"].astype(bool)]
-        qb = q.loc[pd.to_datetime(q["bulan"]) < ev].tail(1)
-        qa = q.loc[pd.to_datetime(q["bulan"]) - pd.DateOffset(months=2) > ev].head(1)
-        if len(qb) and len(qa):
-            b, a = qb.iloc[0], qa.iloc[0]
-            d = float(a["ikm"] - b["ikm"])
-            half = _Z * float(np.hypot(a["se"], b["se"]))
-            rows.append(
-                {
-                    "ukuran": "ikm",
-                    "sebelum": float(b["ikm"]),
-                    "sesudah": float(a["ikm"]),
-                    "selisih": d,
-                    "ci_bawah": d - half,
-                    "ci_atas": d + half,
-                    "n_sebelum": int(b["n_responden"]),
-                    "n_sesudah": int(a["n_responden"]),
-                    "bulan_sebelum": b["triwulan"],
-                    "bulan_sesudah": a["triwulan"],
-                }
-            )
-    return pd.DataFrame(rows)
+        return pd.DataFrame([])
+    req = _request_arrays(requests.loc[requests["kode_opd"].astype("str") == kode_opd])
+    own = ikm.loc[ikm["kode_opd"].astype("str") == kode_opd] if ikm is not None else None
+    quarters = _ikm_quarters_of(own).get(kode_opd)
+    return pd.DataFrame(_comparison(req, quarters, ev, before, after))
 
 
 EVENT_COLUMNS = ["kode_opd", "tanggal", "jenis", "keterangan"]
@@ -339,6 +425,69 @@ class OpdDampak:
     tanggal: pd.Timestamp | None = None
     jenis: str | None = None
     perbandingan: pd.DataFrame | None = None
+
+
+def _positions_by_text(values: pd.Series) -> dict[str, np.ndarray]:
+    """Row positions of each value of ``values`` as text (``astype("str")``), in row order.
+
+    Each distinct value is converted to text once (missing values are left out).
+    """
+    codes, uniques = pd.factorize(values)
+    labels = pd.Index(uniques).astype("str")
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(labels) + 1))
+    out: dict[str, np.ndarray] = {}
+    for i, label in enumerate(labels):
+        at = order[bounds[i] : bounds[i + 1]]
+        out[label] = np.sort(np.concatenate([out[label], at])) if label in out else at
+    return out
+
+
+def _event_rows(
+    waves: pd.DataFrame | None, tindak_lanjut: pd.DataFrame | None
+) -> dict[str, list[dict[str, object]]]:
+    """The rows of :func:`events` of every OPD (``tanggal, jenis, keterangan``), in its order."""
+    rows: dict[str, list[dict[str, object]]] = {}
+    if waves is not None and len(waves):
+        codes = waves["kode_opd"].astype("str").to_numpy()
+        for code, w in zip(codes, waves.itertuples(index=False), strict=True):
+            rows.setdefault(str(code), []).append(
+                {
+                    "tanggal": pd.Timestamp(w.wave_end).normalize(),
+                    "jenis": "pelatihan",
+                    "keterangan": f"Gelombang pelatihan: {w.pelatihan_utama}",
+                }
+            )
+    if tindak_lanjut is not None and len(tindak_lanjut):
+        tl = tindak_lanjut
+        done = (tl["status"].astype("str").str.casefold() == "selesai").to_numpy()
+        dates = pd.to_datetime(tl["tanggal_selesai"]).dt.normalize()
+        keep = done & dates.notna().to_numpy()
+        counts = (
+            pd.DataFrame(
+                {
+                    "kode_opd": tl["kode_opd"].astype("str").to_numpy()[keep],
+                    "tanggal": dates.to_numpy()[keep],
+                }
+            )
+            .groupby(["kode_opd", "tanggal"], sort=True)
+            .size()
+        )
+        for (code, day), n in counts.items():
+            rows.setdefault(str(code), []).append(
+                {
+                    "tanggal": day,
+                    "jenis": "tindak_lanjut",
+                    "keterangan": f"{n} tindak lanjut selesai",
+                }
+            )
+    # sorted by date, stable (training waves first on a tie), a missing date last
+    return {
+        code: sorted(
+            ev, key=lambda r: (pd.isna(r["tanggal"]), r["tanggal"] if pd.notna(r["tanggal"]) else 0)
+        )
+        for code, ev in rows.items()
+    }
 
 
 def opd_dampak(
@@ -386,32 +535,41 @@ def dampak_tables(
         (:data:`BEFORE_AFTER_COLUMNS`).
     """
 
-    def by_opd(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-        if frame is None or not len(frame):
-            return {}
-        codes = frame["kode_opd"].astype("str").to_numpy()
-        return {str(k): g for k, g in frame.groupby(codes, sort=False)}
-
-    req, wav, tl = by_opd(requests), by_opd(waves), by_opd(tindak_lanjut)
-    empty_req = requests.iloc[0:0] if requests is not None else None
-    evs, anchors, tables = [], [], []
+    # every input split by OPD once (plain arrays and rows, no per-OPD frame filtering)
+    rows_by_opd = _event_rows(waves, tindak_lanjut)
+    quarters = _ikm_quarters_of(ikm)
+    req_all = req_at = None
+    if requests is not None:
+        done = requests
+        if "dalam_proses" in done:
+            done = done.loc[~done["dalam_proses"].to_numpy(dtype=bool)]
+        req_all = _request_arrays(done)
+        req_at = _positions_by_text(done["kode_opd"])
+    no_rows = np.zeros(0, dtype=np.intp)
+    evs: list[dict[str, object]] = []
+    anchors: list[dict[str, object]] = []
+    tables: list[dict[str, object]] = []
     for kode in kode_opd:
-        res = opd_dampak(
-            kode,
-            requests=req.get(kode, empty_req),
-            ikm=ikm,
-            waves=wav.get(kode),
-            tindak_lanjut=tl.get(kode),
-            months=months,
+        ev = rows_by_opd.get(kode, [])
+        evs.extend({"kode_opd": kode, **row} for row in ev)
+        if not ev or req_all is None:
+            continue
+        trained = [row for row in ev if row["jenis"] == "pelatihan"]
+        when = pd.Timestamp(trained[0]["tanggal"] if trained else ev[-1]["tanggal"])
+        anchors.append(
+            {
+                "kode_opd": kode,
+                "tanggal": when,
+                "jenis": "pelatihan" if trained else "tindak_lanjut",
+            }
         )
-        if len(res.peristiwa):
-            evs.append(res.peristiwa.assign(kode_opd=kode))
-        if res.tanggal is not None:
-            anchors.append({"kode_opd": kode, "tanggal": res.tanggal, "jenis": res.jenis})
-            if res.perbandingan is not None and len(res.perbandingan):
-                tables.append(res.perbandingan.assign(kode_opd=kode))
+        month, before, after = _windows(when, months, 3)
+        if before and after:
+            own = req_all.take(req_at.get(kode, no_rows))
+            for row in _comparison(own, quarters.get(kode), month, before, after):
+                tables.append({"kode_opd": kode, **row})
     peristiwa = (
-        pd.concat(evs, ignore_index=True)[EVENT_COLUMNS]
+        pd.DataFrame(evs, columns=EVENT_COLUMNS)
         if evs
         else pd.DataFrame({c: pd.Series(dtype="object") for c in EVENT_COLUMNS})
     )
@@ -419,7 +577,7 @@ def dampak_tables(
     if not anchors:
         acuan["tanggal"] = pd.to_datetime(acuan["tanggal"])
     perbandingan = (
-        pd.concat(tables, ignore_index=True).reindex(columns=BEFORE_AFTER_COLUMNS)
+        pd.DataFrame(tables).reindex(columns=BEFORE_AFTER_COLUMNS)
         if tables
         else pd.DataFrame(columns=BEFORE_AFTER_COLUMNS)
     )
@@ -432,19 +590,21 @@ def split_dampak_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, OpdDamp
     An OPD without an event is absent (its Dampak has no events and no comparison).
     """
 
-    def by_opd(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    def by_opd(frame: pd.DataFrame, columns: list[str] | None = None) -> dict[str, pd.DataFrame]:
+        # each OPD's rows taken by position (OPDs in order of first appearance, as a groupby)
         if not len(frame):
             return {}
-        codes = frame["kode_opd"].astype("str").to_numpy()
+        rest = frame.drop(columns=["kode_opd"])
+        if columns is not None:
+            rest = rest[columns]
         return {
-            str(k): g.drop(columns=["kode_opd"]).reset_index(drop=True)
-            for k, g in frame.groupby(codes, sort=False)
+            kode: rest.iloc[at].reset_index(drop=True)
+            for kode, at in _positions_by_text(frame["kode_opd"]).items()
         }
 
-    ev, ba = by_opd(tables["peristiwa"]), by_opd(tables["perbandingan"])
-    out: dict[str, OpdDampak] = {
-        kode: OpdDampak(frame[["tanggal", "jenis", "keterangan"]]) for kode, frame in ev.items()
-    }
+    ev = by_opd(tables["peristiwa"], ["tanggal", "jenis", "keterangan"])
+    ba = by_opd(tables["perbandingan"])
+    out: dict[str, OpdDampak] = {kode: OpdDampak(frame) for kode, frame in ev.items()}
     empty_ba = tables["perbandingan"].drop(columns=["kode_opd"]).iloc[0:0]
     for row in tables["acuan"].itertuples(index=False):
         kode = str(row.kode_opd)

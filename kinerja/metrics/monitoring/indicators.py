@@ -104,9 +104,30 @@ INDICATORS: dict[str, Indicator] = {
 }
 
 
+#: the dtype of ``Series.dt.to_period("M").dt.start_time`` (what :func:`month_floor` returns)
+_MONTH_DTYPE = pd.Series([], dtype="datetime64[ns]").dt.to_period("M").dt.start_time.dtype
+
+
 def month_floor(values: pd.Series) -> pd.Series:
     """First day of the month of each date (``datetime64``)."""
-    return pd.to_datetime(values).dt.to_period("M").dt.start_time
+    dates = pd.to_datetime(values)
+    if isinstance(dates, pd.Series) and isinstance(dates.dtype, np.dtype):
+        # timezone-naive dates: the month in NumPy, the dtype and labels of the period route
+        months = dates.to_numpy().astype("datetime64[M]").astype(_MONTH_DTYPE)
+        return pd.Series(months, index=dates.index, name=dates.name)
+    return dates.dt.to_period("M").dt.start_time
+
+
+def _text(values: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """``values.astype("str")`` as a column array, each distinct value converted once.
+
+    A frame built from ``values.astype("str").to_numpy()`` converts every row to an Arrow string
+    a second time; the codes of the distinct values taken back to the rows give the same column.
+    """
+    if values.dtype == "str":
+        return values.array
+    codes, uniques = pd.factorize(values)
+    return pd.Index(uniques).astype("str").array.take(codes, allow_fill=True)
 
 
 def _frame(rows: pd.DataFrame, indikator: str) -> pd.DataFrame:
@@ -149,8 +170,8 @@ def service_series(
         done = done.loc[~done["dalam_proses"].to_numpy(dtype=bool)]
     frame = pd.DataFrame(
         {
-            "kode_opd": done["kode_opd"].astype("str").to_numpy(),
-            "jenis_layanan": done["jenis_layanan"].astype("str").to_numpy(),
+            "kode_opd": _text(done["kode_opd"]),
+            "jenis_layanan": _text(done["jenis_layanan"]),
             "bulan": month_floor(done["mulai"]).to_numpy(),
             "hari": done["hari_kerja"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
             "ok": done["tepat_waktu"].astype("boolean").fillna(False).to_numpy(dtype=bool),
@@ -199,7 +220,7 @@ def complaint_series(
     mlist = pd.to_datetime(list(months))
     comp = pd.DataFrame(
         {
-            "kode_opd": pengaduan["kode_opd"].astype("str").to_numpy(),
+            "kode_opd": _text(pengaduan["kode_opd"]),
             "bulan": month_floor(pengaduan["tanggal_masuk"]).to_numpy(),
             "lambat": (
                 pengaduan["kategori"].astype("str").str.casefold() == kategori.casefold()
@@ -215,12 +236,12 @@ def complaint_series(
     if requests is not None and len(requests):
         req = pd.DataFrame(
             {
-                "kode_opd": requests["kode_opd"].astype("str").to_numpy(),
+                "kode_opd": _text(requests["kode_opd"]),
                 "bulan": month_floor(requests["mulai"]).to_numpy(),
             }
         )
         nreq = req.groupby(["kode_opd", "bulan"]).size().rename("req")
-        codes = sorted(set(req["kode_opd"]))
+        codes = sorted(set(req["kode_opd"].unique()))
         g2 = pd.MultiIndex.from_product([codes, mlist], names=["kode_opd", "bulan"])
         nreq = nreq.reindex(g2, fill_value=0).reset_index()
         u = nreq.merge(counts[["kode_opd", "bulan", "x"]], on=["kode_opd", "bulan"], how="left")
@@ -251,8 +272,11 @@ def verification_delay(
     look like slow supervisors.
     """
     peg = pegawai.drop_duplicates("nip")
-    kode_idx, kode_names = pd.factorize(peg["kode_opd"].astype("str"))
-    pos = pd.Index(peg["nip"].astype("str")).get_indexer(laporan["nip"].astype("str"))
+    # OPD codes in the order of their text, so that grouping on the codes sorts as on the text
+    kode_idx, kode_names = pd.factorize(peg["kode_opd"].astype("str"), sort=True)
+    # each distinct nip looked up once (a missing nip is a value of its own, as in get_indexer)
+    nip_code, nip_uniques = pd.factorize(laporan["nip"].astype("str"), use_na_sentinel=False)
+    pos = pd.Index(peg["nip"].astype("str")).get_indexer(nip_uniques)[nip_code]
     verif = pd.to_datetime(laporan["waktu_verifikasi"])
     keep = (pos >= 0) & verif.notna().to_numpy()
     pos = pos[keep]
@@ -269,7 +293,7 @@ def verification_delay(
         days[mask] = np.maximum(cal.busday_count(lap_d[mask], ver_d[mask]), 0)
     frame = pd.DataFrame(
         {
-            "kode_opd": np.asarray(kode_names.astype(str))[np.maximum(kode, 0)],
+            "_kode": kode,
             "bulan": month_floor(
                 pd.Series(pd.to_datetime(laporan["tanggal"]).to_numpy()[keep])
             ).to_numpy(),
@@ -277,10 +301,13 @@ def verification_delay(
         }
     )
     frame = frame.loc[(kode >= 0) & np.isfinite(days)]
-    g = frame.groupby(["kode_opd", "bulan"], sort=True)["hari"]
-    return pd.DataFrame(
+    # grouped on the OPD codes (sorted as their text), the text put back on the groups
+    g = frame.groupby(["_kode", "bulan"], sort=True)["hari"]
+    out = pd.DataFrame(
         {"median_verifikasi_hari_kerja": g.median(), "n_terverifikasi": g.size()}
     ).reset_index()
+    out.insert(0, "kode_opd", kode_names.array.take(out["_kode"].to_numpy()))
+    return out.drop(columns="_kode")
 
 
 def activity_series(
@@ -400,6 +427,15 @@ def ikm_quarters(
     s = s.assign(kode_opd=s["kode_opd"].astype("str"))
     table = ikm_table(s.drop(columns=["_r"]), by=("kode_opd", "triwulan"))
     stats = s.groupby(["kode_opd", "triwulan"])["_r"].agg(["std", "count", "size"])
+    # each group's (std, count, size) looked up in a dict, not with one .loc per row; the row of
+    # a .loc is upcast to float, so are these
+    by_group = dict(
+        zip(
+            stats.index,
+            stats[["std", "count", "size"]].to_numpy(dtype=float).tolist(),
+            strict=True,
+        )
+    )
     rows = []
     for r in table.itertuples(index=False):
         code, tw = str(r.kode_opd), str(r.triwulan)
@@ -407,7 +443,8 @@ def ikm_quarters(
         quarter_months = {pd.Timestamp(year, 3 * num - k, 1) for k in range(3)}
         if not quarter_months <= mset:
             continue
-        st = stats.loc[(code, tw)]
+        std, count, size = by_group[(code, tw)]
+        st = {"std": np.float64(std), "count": np.float64(count), "size": np.float64(size)}
         se = float(st["std"] / np.sqrt(st["count"])) if st["count"] > 1 else np.nan
         ikm = float(r.ikm)
         rows.append(

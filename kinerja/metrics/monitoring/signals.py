@@ -92,13 +92,25 @@ def ikm_chart(quarters: pd.DataFrame, baseline: pd.Series, config: PantauConfig)
     baseline and the centre recomputed (as for the monthly charts). At least two baseline
     quarters are needed.
     """
-    rows = []
-    for _code, grp in quarters.assign(dasar=baseline.to_numpy(dtype=bool)).groupby(
-        "kode_opd", sort=True
-    ):
-        g = grp.sort_values("bulan").copy()
-        use = g["cukup"].to_numpy(dtype=bool) & g["dasar"].to_numpy(dtype=bool)
-        v, se, w = (g[c].to_numpy(dtype=float) for c in ("ikm", "se", "n_responden"))
+    # every OPD's quarters in one frame, sorted by OPD then quarter (the groups of a groupby on
+    # kode_opd, each sorted by month), limits filled in per OPD on plain arrays
+    q = quarters.assign(dasar=baseline.to_numpy(dtype=bool))
+    q = q.loc[q["kode_opd"].notna().to_numpy()]
+    if not len(q):
+        return pd.DataFrame(columns=[*CHART_COLUMNS, "triwulan", "ci_bawah", "ci_atas"])
+    out = q.sort_values(["kode_opd", "bulan"], kind="stable").reset_index(drop=True)
+    codes = out["kode_opd"].to_numpy()
+    cut = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    bounds = zip(np.r_[0, cut], np.r_[cut, len(out)], strict=True)
+    ok = out["cukup"].to_numpy(dtype=bool)
+    base = out["dasar"].to_numpy(dtype=bool)
+    v_all, se_all, w_all = (out[c].to_numpy(dtype=float) for c in ("ikm", "se", "n_responden"))
+    centres = np.full(len(out), np.nan)
+    used = np.zeros(len(out), dtype=bool)
+    n_used = np.zeros(len(out), dtype=np.int64)
+    for a, b in bounds:
+        use = ok[a:b] & base[a:b]
+        v, se, w = v_all[a:b], se_all[a:b], w_all[a:b]
         centre = np.nan
         for _ in range(10):
             if use.sum() < 2:
@@ -109,21 +121,19 @@ def ikm_chart(quarters: pd.DataFrame, baseline: pd.Series, config: PantauConfig)
             if not drop.any():
                 break
             use = use & ~drop
-        g["garis_tengah"] = centre
-        g["batas_bawah"] = centre - config.sigma * se
-        g["batas_atas"] = centre + config.sigma * se
-        g["sigma_titik"] = se
-        g["dipakai_dasar"] = use if np.isfinite(centre) else False
-        g["n_bulan_dasar"] = int(use.sum()) if np.isfinite(centre) else 0
-        g["status"] = np.where(
-            ~g["cukup"].to_numpy(dtype=bool),
-            "data_kurang",
-            "ok" if np.isfinite(centre) else "baseline_kurang",
-        )
-        rows.append(g)
-    if not rows:
-        return pd.DataFrame(columns=[*CHART_COLUMNS, "triwulan", "ci_bawah", "ci_atas"])
-    out = pd.concat(rows, ignore_index=True)
+        centres[a:b] = centre
+        if np.isfinite(centre):
+            used[a:b] = use
+            n_used[a:b] = int(use.sum())
+    out["garis_tengah"] = centres
+    out["batas_bawah"] = centres - config.sigma * se_all
+    out["batas_atas"] = centres + config.sigma * se_all
+    out["sigma_titik"] = se_all
+    out["dipakai_dasar"] = used
+    out["n_bulan_dasar"] = n_used
+    out["status"] = np.where(
+        ~ok, "data_kurang", np.where(np.isfinite(centres), "ok", "baseline_kurang")
+    )
     out = out.assign(
         indikator="ikm",
         jenis_layanan=None,

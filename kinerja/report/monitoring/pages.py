@@ -8,6 +8,8 @@ the reports of individual ASN) of an OPD with fewer than ``k_pegawai`` ASN are h
 
 from __future__ import annotations
 
+import collections
+import functools
 import html
 import io
 from collections.abc import Mapping
@@ -20,8 +22,7 @@ from kinerja.domain.numbers import fmt_int
 from kinerja.metrics.monitoring import INDICATORS, Monitoring, month_label
 from kinerja.metrics.monitoring.dampak import CATATAN_DAMPAK
 from kinerja.metrics.monitoring.limits import alpha_for
-from kinerja.report.formatting import fmt_date
-from kinerja.report.monitoring.svg import control_chart_svg, fmt_number, panel_svg
+from kinerja.report.monitoring.svg import control_chart_svg, fmt_date, fmt_number, panel_svg
 
 __all__ = [
     "EMPLOYEE_INDICATORS",
@@ -104,24 +105,6 @@ class PageData:
                 r.jenis_layanan if isinstance(r.jenis_layanan, str) else "",
             )
             self.flagged.setdefault(key, set()).add(r.bulan)
-        self.tl_by_opd = (
-            {
-                str(k): g
-                for k, g in tindak_lanjut.groupby(
-                    tindak_lanjut["kode_opd"].astype("str").to_numpy(), sort=False
-                )
-            }
-            if tindak_lanjut is not None and len(tindak_lanjut)
-            else {}
-        )
-        self.waves_by_opd = (
-            {
-                str(k): g
-                for k, g in waves.groupby(waves["kode_opd"].astype("str").to_numpy(), sort=False)
-            }
-            if waves is not None and len(waves)
-            else {}
-        )
         self.outcomes_by_opd = (
             {str(k): g for k, g in self.outcomes.groupby("kode_opd", sort=False)}
             if len(self.outcomes)
@@ -132,12 +115,41 @@ class PageData:
             if len(monitoring.ikm)
             else {}
         )
-        self.requests_by_opd: dict[str, pd.DataFrame] = {}
-        if requests is not None and len(requests):
-            codes = requests["kode_opd"].astype("str")
-            self.requests_by_opd = {
-                str(k): g for k, g in requests.groupby(codes.to_numpy(), sort=False)
-            }
+        #: (what, month) -> kode_opd -> that OPD's rows of the month's signals / insufficient
+        self._opd_rows: dict[tuple[str, str], tuple[dict[str, pd.DataFrame], pd.DataFrame]] = {}
+
+    # the inputs of an OPD's Dampak drawn at page time (no precomputed ``dampak`` tables): split
+    # by OPD on first use only
+
+    @functools.cached_property
+    def tl_by_opd(self) -> dict[str, pd.DataFrame]:
+        """``tindak_lanjut`` rows of each OPD."""
+        tl = self.tindak_lanjut
+        if tl is None or not len(tl):
+            return {}
+        return {
+            str(k): g for k, g in tl.groupby(tl["kode_opd"].astype("str").to_numpy(), sort=False)
+        }
+
+    @functools.cached_property
+    def waves_by_opd(self) -> dict[str, pd.DataFrame]:
+        """Training waves of each OPD."""
+        waves = self.waves
+        if waves is None or not len(waves):
+            return {}
+        return {
+            str(k): g
+            for k, g in waves.groupby(waves["kode_opd"].astype("str").to_numpy(), sort=False)
+        }
+
+    @functools.cached_property
+    def requests_by_opd(self) -> dict[str, pd.DataFrame]:
+        """Requests of each OPD."""
+        requests = self.requests
+        if requests is None or not len(requests):
+            return {}
+        codes = requests["kode_opd"].astype("str")
+        return {str(k): g for k, g in requests.groupby(codes.to_numpy(), sort=False)}
 
     def dampak(self, kode: str) -> Any:
         """The :class:`~kinerja.metrics.monitoring.dampak.OpdDampak` of one OPD."""
@@ -176,6 +188,17 @@ class PageData:
         if key not in self._short:
             self._short[key] = drop_hidden(self.monitoring.insufficient(bulan), self.hidden)
         return self._short[key]
+
+    def opd_rows(self, what: str, bulan: pd.Timestamp, kode: str) -> pd.DataFrame:
+        """One OPD's rows of :meth:`signals` (``what="sinyal"``) or :meth:`insufficient`
+        (``"tidak_dinilai"``) of a month, in their order (the month split by OPD once)."""
+        key = (what, f"{pd.Timestamp(bulan):%Y-%m}")
+        if key not in self._opd_rows:
+            frame = self.signals(bulan) if what == "sinyal" else self.insufficient(bulan)
+            split = {str(k): g for k, g in frame.groupby("kode_opd", sort=False)}
+            self._opd_rows[key] = (split, frame.iloc[0:0])
+        split, empty = self._opd_rows[key]
+        return split.get(kode, empty)
 
 
 def protect_charts(
@@ -264,10 +287,11 @@ def _split_series(charts: pd.DataFrame) -> dict[tuple[str, str, str], dict[str, 
     ).to_numpy()
     cut = np.concatenate([[0], np.flatnonzero(key[1:] != key[:-1]) + 1, [len(f)]])
     out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    stamps = list(pd.DatetimeIndex(months))
     for a, b in zip(cut[:-1], cut[1:], strict=True):
         k = tuple(key[a].split("\x1f"))
         out[k] = {
-            "bulan": list(pd.DatetimeIndex(months[a:b])),
+            "bulan": stamps[a:b],
             "status": status[a:b],
             **{c: v[a:b] for c, v in arrays.items()},
         }
@@ -306,9 +330,10 @@ def series_svg(pd_: PageData, kode: str, ind: str, svc: object, selected: str) -
 
 
 def _signal_list(signals: pd.DataFrame) -> str:
+    # plain columns, not itertuples (which builds a namedtuple class on every call)
     items = [
-        f'<li><strong>{_esc(r.pesan)}</strong> <span class="ringkas">— {_esc(_RULE_LABEL.get(r.aturan, r.aturan))}</span></li>'
-        for r in signals.itertuples(index=False)
+        f'<li><strong>{_esc(pesan)}</strong> <span class="ringkas">— {_esc(_RULE_LABEL.get(aturan, aturan))}</span></li>'
+        for pesan, aturan in zip(signals["pesan"], signals["aturan"], strict=True)
     ]
     return f'<ul class="sinyal">{"".join(items)}</ul>'
 
@@ -509,8 +534,8 @@ def _dampak(pd_: PageData, kode: str) -> str:
     ]
     if len(ev):
         items = "".join(
-            f"<li>{_esc(fmt_date(r.tanggal))}: {_esc(r.keterangan)}</li>"
-            for r in ev.itertuples(index=False)
+            f"<li>{_esc(fmt_date(tanggal))}: {_esc(keterangan)}</li>"
+            for tanggal, keterangan in zip(ev["tanggal"], ev["keterangan"], strict=True)
         )
         html_.append(
             f"<details><summary>Peristiwa ({fmt_int(len(ev))})</summary><ul>{items}</ul></details>"
@@ -520,6 +545,11 @@ def _dampak(pd_: PageData, kode: str) -> str:
     return "\n".join(html_)
 
 
+#: one row of the before/after table (a fixed namedtuple: ``itertuples`` makes one per call)
+_Row = collections.namedtuple(
+    "_Row",
+    "ukuran sebelum sesudah selisih ci_bawah ci_atas bulan_sebelum bulan_sesudah",
+)
 _MEASURE = {
     "persen_tepat_waktu": ("Ketepatan waktu (%)", 1, "poin persen"),
     "median_hari_kerja": ("Median waktu layanan (hari kerja)", 1, "hari kerja"),
@@ -536,7 +566,13 @@ def _before_after_table(table: pd.DataFrame, when: pd.Timestamp, jenis: str | No
             head + "<p>Belum ada cukup bulan sebelum dan sesudah peristiwa untuk dibandingkan.</p>"
         )
     rows = []
-    for r in table.itertuples(index=False):
+    cols = ("ukuran", "sebelum", "sesudah", "selisih", "ci_bawah", "ci_atas")
+    for r in (
+        _Row(*v)
+        for v in zip(
+            *(table[c] for c in cols), table["bulan_sebelum"], table["bulan_sesudah"], strict=True
+        )
+    ):
         label, dec, unit = _MEASURE[r.ukuran]
         sig = "" if (r.ci_bawah <= 0 <= r.ci_atas) else " (berbeda nyata)"
         rows.append(
@@ -557,8 +593,7 @@ def opd_body(pd_: PageData, kode: str, bulan: pd.Timestamp, *, heading_level: in
     """The body of one OPD's page (also the notebook's section): signals, charts, Dampak."""
     key = f"{pd.Timestamp(bulan):%Y-%m}"
     h = f"h{min(max(heading_level, 1), 4)}"
-    sig = pd_.signals(bulan)
-    sig = sig.loc[sig["kode_opd"] == kode]
+    sig = pd_.opd_rows("sinyal", bulan, kode)
     parts = [f"<{h}>Sinyal {_esc(month_label(bulan))}</{h}>"]
     parts.append(
         _signal_list(sig)
@@ -571,8 +606,7 @@ def opd_body(pd_: PageData, kode: str, bulan: pd.Timestamp, *, heading_level: in
     parts.append(
         f"<{h}>Bagan kendali</{h}>" + _legend() + f'<div class="bagan">{"".join(charts)}</div>'
     )
-    short = pd_.insufficient(bulan)
-    short = short.loc[short["kode_opd"] == kode]
+    short = pd_.opd_rows("tidak_dinilai", bulan, kode)
     if len(short):
         parts.append(
             "<details><summary>Tidak dapat dinilai bulan ini</summary><ul>"

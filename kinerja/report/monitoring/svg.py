@@ -10,6 +10,7 @@ escaped.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Sequence
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from kinerja.domain.months import BULAN, BULAN_SINGKAT
 from kinerja.domain.numbers import fmt_number as _fmt_number
-from kinerja.report.formatting import fmt_date
+from kinerja.report.formatting import fmt_date as _fmt_date
 
 __all__ = ["control_chart_svg", "panel_svg"]
 
@@ -27,9 +28,20 @@ LEFT, RIGHT, TOP, BOTTOM = 52, 12, 36, 30
 BLUE, RED, GREY, ORANGE, GREEN = "#1f5f8b", "#b03a2e", "#8a8a8a", "#d55e00", "#029e73"
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def fmt_number(x: float, decimals: int = 1) -> str:
-    """id-ID number text for ticks and tooltips (:func:`kinerja.domain.numbers.fmt_number`)."""
+    """id-ID number text for ticks and tooltips (:func:`kinerja.domain.numbers.fmt_number`).
+
+    Memoised: the 57 pages repeat the same ticks and values many times.
+    """
     return _fmt_number(x, decimals)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def fmt_date(d: object) -> str:
+    """Indonesian date text (:func:`kinerja.report.formatting.fmt_date`), memoised: an OPD's
+    event dates are drawn in each of its panels and listed below them."""
+    return _fmt_date(d)
 
 
 def _esc(text: object) -> str:
@@ -37,7 +49,8 @@ def _esc(text: object) -> str:
 
 
 def _scale(values: Sequence[float], *, percent: bool) -> tuple[float, float]:
-    v = np.asarray([x for x in values if x is not None and np.isfinite(x)], dtype=float)
+    v = np.asarray(values, dtype=float)  # None -> NaN
+    v = v[np.isfinite(v)]
     if v.size == 0:
         return (0.0, 1.0)
     lo, hi = float(v.min()), float(v.max())
@@ -109,6 +122,19 @@ def _when(m: pd.Timestamp, quarterly: bool) -> str:
     return f"{BULAN[m.month - 1]} {m.year}"
 
 
+def _ys(values: np.ndarray, lo: float, hi: float) -> list[float]:
+    """The ``fy`` of :func:`_frame` of every value at once (NaN where a value is not finite).
+
+    The same operations in the same order as ``fy``, on arrays: the same coordinates.
+    """
+    v = np.asarray(values, dtype=float)
+    ph = H - TOP - BOTTOM
+    with np.errstate(invalid="ignore"):
+        y = TOP + ph * (1 - (np.clip(v, lo, hi) - lo) / (hi - lo))
+    y[~np.isfinite(v)] = np.nan
+    return y.tolist()
+
+
 def _poly(xs: Sequence[float], ys: Sequence[float]) -> list[str]:
     """Polyline points, split at missing values."""
     out, cur = [], []
@@ -164,7 +190,7 @@ def control_chart_svg(
     months = list(series["bulan"])
     cols = ("nilai", "garis_tengah", "batas_bawah", "batas_atas")
     v, c, lo_l, hi_l = (np.asarray(series[k], dtype=float) for k in cols)
-    lo, hi = _scale([*v, *c, *lo_l, *hi_l], percent=percent)
+    lo, hi = _scale(np.concatenate([v, c, lo_l, hi_l]), percent=percent)
     parts, fx, fy = _frame(title, months, lo, hi, decimals)
     keys = [f"{m:%Y-%m}" for m in months]
     if selected in keys:
@@ -180,11 +206,12 @@ def control_chart_svg(
         (lo_l, RED, "2 3", "batas-bawah"),
         (hi_l, RED, "2 3", "batas-atas"),
     ):
-        for pts in _poly(xs, [fy(y) if np.isfinite(y) else np.nan for y in line]):
+        for pts in _poly(xs, _ys(line, lo, hi)):
             parts.append(
                 f'<polyline class="{cls}" points="{pts}" fill="none" stroke="{colour}" stroke-dasharray="{dash}" stroke-width="1.2"/>'
             )
-    for pts in _poly(xs, [fy(y) if np.isfinite(y) else np.nan for y in v]):
+    yv = _ys(v, lo, hi)
+    for pts in _poly(xs, yv):
         parts.append(
             f'<polyline class="nilai" points="{pts}" fill="none" stroke="{BLUE}" stroke-width="1.6"/>'
         )
@@ -202,7 +229,7 @@ def control_chart_svg(
             " — sinyal" if flag else " — data terlalu sedikit" if short else ""
         )
         parts.append(
-            f'<circle class="{cls}" data-bulan="{key}" cx="{xs[i]:.1f}" cy="{fy(v[i]):.1f}" r="{r}" '
+            f'<circle class="{cls}" data-bulan="{key}" cx="{xs[i]:.1f}" cy="{yv[i]:.1f}" r="{r}" '
             f'fill="{fill}" stroke="{RED if flag else BLUE if not short else GREY}"><title>{_esc(tip)}</title></circle>'
         )
     data = " ".join(f'data-{_esc(k)}="{_esc(val)}"' for k, val in attrs.items())
@@ -251,32 +278,36 @@ def panel_svg(
     if ci is not None:
         los[pos[inside]] = frame[ci[0]].to_numpy(dtype=float, na_value=np.nan)[inside]
         his[pos[inside]] = frame[ci[1]].to_numpy(dtype=float, na_value=np.nan)[inside]
-    lo, hi = _scale([*vals, *los, *his], percent=percent)
+    lo, hi = _scale(np.concatenate([vals, los, his]), percent=percent)
     parts, fx, fy = _frame(title, months, lo, hi, decimals)
     xs = [fx(i) for i in range(len(months))]
     if events is not None and len(events):
         n = len(months)
-        for e in events.itertuples(index=False):
-            t = pd.Timestamp(e.tanggal)
+        for tanggal, jenis, keterangan in zip(
+            events["tanggal"], events["jenis"], events["keterangan"], strict=True
+        ):
+            t = pd.Timestamp(tanggal)
             m = t.to_period("M").start_time
             if m not in keys:
                 continue
             frac = (t.day - 1) / t.days_in_month
             xpos = LEFT + (W - LEFT - RIGHT) * (keys[m] + frac) / max(n, 1)
             colour, dash = (
-                (ORANGE, "") if e.jenis == "pelatihan" else (GREEN, ' stroke-dasharray="4 3"')
+                (ORANGE, "") if jenis == "pelatihan" else (GREEN, ' stroke-dasharray="4 3"')
             )
             parts.append(
-                f'<line class="peristiwa {e.jenis}" x1="{xpos:.1f}" y1="{TOP}" x2="{xpos:.1f}" y2="{H - BOTTOM}" '
-                f'stroke="{colour}" stroke-width="1.5"{dash}><title>{_esc(f"{fmt_date(t)}: {e.keterangan}")}</title></line>'
+                f'<line class="peristiwa {jenis}" x1="{xpos:.1f}" y1="{TOP}" x2="{xpos:.1f}" y2="{H - BOTTOM}" '
+                f'stroke="{colour}" stroke-width="1.5"{dash}><title>{_esc(f"{fmt_date(t)}: {keterangan}")}</title></line>'
             )
     if ci is not None:
+        ylo, yhi = _ys(los, lo, hi), _ys(his, lo, hi)
         for i in range(len(months)):
             if np.isfinite(los[i]) and np.isfinite(his[i]):
                 parts.append(
-                    f'<line x1="{xs[i]:.1f}" y1="{fy(los[i]):.1f}" x2="{xs[i]:.1f}" y2="{fy(his[i]):.1f}" stroke="{BLUE}" stroke-width="1"/>'
+                    f'<line x1="{xs[i]:.1f}" y1="{ylo[i]:.1f}" x2="{xs[i]:.1f}" y2="{yhi[i]:.1f}" stroke="{BLUE}" stroke-width="1"/>'
                 )
-    for pts in _poly(xs, [fy(v) if np.isfinite(v) else np.nan for v in vals]):
+    yv = _ys(vals, lo, hi)
+    for pts in _poly(xs, yv):
         parts.append(f'<polyline points="{pts}" fill="none" stroke="{BLUE}" stroke-width="1.6"/>')
     for i, v in enumerate(vals):
         if np.isfinite(v):
@@ -284,7 +315,7 @@ def panel_svg(
                 "%" if percent else ""
             )
             parts.append(
-                f'<circle data-bulan="{months[i]:%Y-%m}" cx="{xs[i]:.1f}" cy="{fy(v):.1f}" r="2.8" fill="{BLUE}"><title>{_esc(tip)}</title></circle>'
+                f'<circle data-bulan="{months[i]:%Y-%m}" cx="{xs[i]:.1f}" cy="{yv[i]:.1f}" r="2.8" fill="{BLUE}"><title>{_esc(tip)}</title></circle>'
             )
     return (
         f'<svg class="panel-dampak" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" '
