@@ -25,11 +25,16 @@ import pandas as pd
 INVISIBLE_RE = re.compile(
     "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
 )
-_SPACE_RUN = re.compile(r"\s+")
+# the runs of whitespace that are not already one space: replacing them by one space collapses
+# every run (as re.sub(r"\s+", " ", ...) does) with far fewer replacements
+_SPACE_RUN_TO_FIX = re.compile(r"[^\S ]\s*| \s+")
 # between the digits of a NIP written with separators: spaces of any kind and line breaks, dots,
 # hyphens and dashes, underscores, slashes (at most 3 characters between two digits)
 _NIP_SEP = "[\\s.\\-_/\u2010-\u2015\u2212\u00b7]"
 NIP_RUN_RE = re.compile(rf"[0-9]+(?:{_NIP_SEP}{{1,3}}[0-9]+)*")
+# a stretch of digits and separators that begins and ends with a digit and is at least 18
+# characters long: every NIP_RUN_RE run of 18 characters or more lies in one
+_NIP_STRETCH_RE = re.compile(rf"[0-9][0-9{_NIP_SEP[1:-1]}]{{16,}}[0-9]")
 _DIGITS = re.compile(r"[0-9]+")
 _SEP = r"[ \u00a0\u202f]?"
 # 18 digits not touching another digit (a longer numeric run is not a NIP), with or without the
@@ -41,6 +46,13 @@ NIP_GROUPED_RE = re.compile(r"(?<![0-9.,])(\d{3}(?:([.,])\d{3})(?:\2\d{3}){4})(?
 DATA_URI_RE = re.compile(r"data:[a-z0-9.+/-]+(?:;[a-z0-9.+=-]+)*;base64,[A-Za-z0-9+/=]*", re.I)
 # a word: letters and digits (an underscore separates words: "Budi_Santoso" is two words)
 WORD_RE = re.compile(r"[^\W_]+(?:['’`][^\W_]+)*")
+# one character of a word, and the apostrophes that join two runs of them into one word
+_WORD_CHAR_RE = re.compile(r"[^\W_]")
+_APOSTROPHES = "'’`"
+# NameIndex.find walks only the occurrences of the words that start a name when there are at
+# most this many distinct such words, making up at most 1/_NEAR_MAX_SHARE of the words of a text
+_NEAR_MAX_WORDS = 32
+_NEAR_MAX_SHARE = 4
 
 # title tokens stripped from names in pegawai ("Dr. Hj. Sri Wahyuni, S.E., M.Si.")
 _TITLE_PREFIXES = frozenset(
@@ -192,7 +204,7 @@ def normalize_text(s: object) -> str:
     'Budi San toso'
     """
     text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", str(s)))
-    return _SPACE_RUN.sub(" ", text).strip()
+    return _SPACE_RUN_TO_FIX.sub(" ", text).strip()
 
 
 def nip_candidates(text: str) -> list[tuple[str, int, int]]:
@@ -211,25 +223,27 @@ def nip_candidates(text: str) -> list[tuple[str, int, int]]:
         The 18 digits and the span of the window in ``text``.
     """
     out: list[tuple[str, int, int]] = []
-    for run in NIP_RUN_RE.finditer(text):
-        span = run.group()
-        if len(span) < 18:
-            continue
-        groups = [
-            (m.group(), run.start() + m.start(), run.start() + m.end())
-            for m in _DIGITS.finditer(span)
-        ]
-        if sum(len(g[0]) for g in groups) < 18:
-            continue
-        for i in range(len(groups)):
-            total = 0
-            for j in range(i, len(groups)):
-                total += len(groups[j][0])
-                if total >= 18:
-                    if total == 18:
-                        digits = "".join(g[0] for g in groups[i : j + 1])
-                        out.append((digits, groups[i][1], groups[j][2]))
-                    break
+    # a run of 18 characters or more lies in a stretch (most texts have none: figures are short)
+    for stretch in _NIP_STRETCH_RE.finditer(text):
+        for run in NIP_RUN_RE.finditer(text, stretch.start(), stretch.end()):
+            span = run.group()
+            if len(span) < 18:
+                continue
+            groups = [
+                (m.group(), run.start() + m.start(), run.start() + m.end())
+                for m in _DIGITS.finditer(span)
+            ]
+            if sum(len(g[0]) for g in groups) < 18:
+                continue
+            for i in range(len(groups)):
+                total = 0
+                for j in range(i, len(groups)):
+                    total += len(groups[j][0])
+                    if total >= 18:
+                        if total == 18:
+                            digits = "".join(g[0] for g in groups[i : j + 1])
+                            out.append((digits, groups[i][1], groups[j][2]))
+                        break
     return out
 
 
@@ -261,6 +275,21 @@ def _present(v: object) -> bool:
         and v is not pd.NA
         and str(v).strip() != ""
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _starting_words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Occurrences of ``words`` not followed by more of a word; longest first, so that at a
+    word's start the whole word is found, not a shorter one that begins it."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(rf"(?:{alternatives})(?![^\W_]|['’`][^\W_])")
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """Whether ``text[i]`` (a letter or digit, ``i > 0``) continues the word before it."""
+    if _WORD_CHAR_RE.match(text, i - 1):
+        return True
+    return i >= 2 and text[i - 1] in _APOSTROPHES and bool(_WORD_CHAR_RE.match(text, i - 2))
 
 
 class NameIndex:
@@ -347,9 +376,30 @@ class NameIndex:
         return {("".join(core),), ("".join((core[-1], *core[:-1])),)}
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
-        """(display name, start, end) of every name in ``text`` (normalised), longest first."""
+        """(display name, start, end) of every name in ``text`` (normalised), longest first.
+
+        Most texts hold no word that starts a name (a page of figures), or a few such words
+        many times ("hari" of "hari kerja"): the distinct words are looked up first, and when
+        only a few of them start a name, only their occurrences are walked
+        (:meth:`_find_near`); otherwise every word is (:meth:`_find_tokens`). Both give the
+        same result.
+        """
         if not self._trie:
             return []
+        root = self._trie
+        words = WORD_RE.findall(text)
+        starting = [w for w in set(words) if fold_word(w) in root]
+        if not starting:
+            return []
+        if len(starting) <= _NEAR_MAX_WORDS:
+            wanted = frozenset(starting)
+            occurrences = sum(map(wanted.__contains__, words))
+            if occurrences * _NEAR_MAX_SHARE <= len(words):
+                return self._find_near(text, tuple(sorted(starting)))
+        return self._find_tokens(text)
+
+    def _find_tokens(self, text: str) -> list[tuple[str, int, int]]:
+        """:meth:`find` by walking from every word of ``text`` that starts a name."""
         norm = text
         root = self._trie
         folded = list(map(fold_word, WORD_RE.findall(norm)))
@@ -386,6 +436,74 @@ class NameIndex:
                 hits.append((display, tokens[i].start(), tokens[end].end()))
                 next_free = end + 1
         return hits
+
+    def _find_near(self, text: str, starting: tuple[str, ...]) -> list[tuple[str, int, int]]:
+        """:meth:`find` by walking only from the occurrences of ``starting`` (words of ``text``
+        as written, whose folded form starts a name); the words around them are read on demand.
+
+        A word of ``text`` (a match of :data:`WORD_RE` when the whole text is tokenised) starts
+        at a letter or digit whose previous character is neither a letter or digit nor an
+        apostrophe that follows one; the word there is ``WORD_RE.match(text, start)``, and the
+        next word is ``WORD_RE.search(text, end)``.
+        """
+        root = self._trie
+        hits: list[tuple[str, int, int]] = []
+        free = 0  # no name starts inside the previous one
+        for m in _starting_words_re(starting).finditer(text):
+            start = m.start()
+            if start < free or (start and _inside_word(text, start)):
+                continue
+            word = WORD_RE.match(text, start)
+            if word is None or word.end() != m.end():  # a longer word ("Hari's", "Hari2")
+                continue
+            node = root[fold_word(m.group())]
+            best: tuple[int, str] | None = None
+            end = m.end()
+            while True:
+                display = node.get(NAME_END)
+                if display is not None and (
+                    end != m.end() or NAME_JOINED in node or self._single_word_near(text, start)
+                ):
+                    best = (end, display)  # the longest name wins
+                following = WORD_RE.search(text, end)
+                if following is None:
+                    break
+                nxt = node.get(fold_word(following.group()))
+                if nxt is None or not NAME_GAP.match(text[end : following.start()]):
+                    break
+                node, end = nxt, following.end()
+            if best is not None:
+                hits.append((best[1], start, best[0]))
+                free = best[0]
+        return hits
+
+    def _single_word_near(self, text: str, start: int) -> bool:
+        """:meth:`_single_word_in_context` for the word of ``text`` that starts at ``start``."""
+        if self.single_word_names == "anywhere":
+            return True
+        if not text[start].isupper():
+            return False
+        # the previous word ends after the last letter or digit before ``start``
+        end = start
+        while end and not _WORD_CHAR_RE.match(text, end - 1):
+            end -= 1
+        if not end:
+            return False  # no previous word
+        if not NAME_GAP.match(text[end:start]):
+            return False
+        first = end - 1
+        while True:
+            while first and _WORD_CHAR_RE.match(text, first - 1):
+                first -= 1
+            if (
+                first >= 2
+                and text[first - 1] in _APOSTROPHES
+                and _WORD_CHAR_RE.match(text, first - 2)
+            ):
+                first -= 2  # "D'Arc": the apostrophe joins two runs of letters into one word
+                continue
+            break
+        return fold_word(text[first:end]) in HONORIFICS
 
     def _single_word_in_context(
         self, norm: str, tokens: list[re.Match[str]], folded: list[str], i: int

@@ -28,13 +28,16 @@ from kinerja.protect.detect import (
 )
 from kinerja.protect.extract import (
     CELL_BREAK,
-    TextCollector,
     decode_bytes,
     frame_text,
     is_present,
     json_strings,
+    visible_text,
     xlsx_texts,
 )
+
+# every NIP_GROUPED_RE match holds three of its separators with three digits between them
+_NIP_GROUPED_HINT = re.compile(r"[.,]\d{3}[.,]\d{3}[.,]")
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,10 @@ class PersonalDataGate:
         ``data:`` URIs are removed first and HTML entities decoded, so neither base64 image data
         nor ``&#x27;`` hide or invent a hit.
         """
-        text = DATA_URI_RE.sub(" ", text)
+        return self._scan_clean(DATA_URI_RE.sub(" ", text))
+
+    def _scan_clean(self, text: str) -> list[Hit]:
+        """:meth:`scan` of a text whose ``data:`` URIs are already removed."""
         if "&" in text:
             text = html.unescape(text)
         text = normalize_text(text)
@@ -204,6 +210,8 @@ class PersonalDataGate:
             if self._flag_nip(digits):
                 hits.append(Hit("nip", mask_nip(digits), start, end))
                 seen.add((start, end))
+        if not _NIP_GROUPED_HINT.search(text):  # most texts have no ",ddd,ddd," at all
+            return hits
         for m in NIP_GROUPED_RE.finditer(text):  # "196,711,101,992,031,001"
             digits = re.sub(r"\D", "", m.group(1))
             if (m.start(), m.end()) not in seen and self._flag_nip(digits):
@@ -249,14 +257,11 @@ class PersonalDataGate:
             else:
                 # "|" between strings: a NIP or name never runs from one string into the next
                 return self.scan("\n|\n".join(json_strings(obj)))
-        hits = self.scan(text)
+        clean = DATA_URI_RE.sub(" ", text)
+        hits = self._scan_clean(clean)
         if suffix in {".html", ".htm", ".svg", ".xml"} or "<" in text:
             seen = {(h.kind, h.shown) for h in hits}
-            collector = TextCollector()
-            with contextlib.suppress(Exception):
-                collector.feed(DATA_URI_RE.sub(" ", text))
-                collector.close()
-            for h in self.scan("".join(collector.parts)):
+            for h in self.scan(visible_text(clean)):
                 if (h.kind, h.shown) not in seen:
                     hits.append(h)
                     seen.add((h.kind, h.shown))
