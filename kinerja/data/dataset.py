@@ -488,21 +488,12 @@ def load(
 
 def validate_source(opened: OpenedSource, *, pppk_nip: PppkCheck = "reject") -> Dataset:
     """Validate what :func:`open_source` read (contract order: ``opd``, ``pegawai`` first)."""
-    from kinerja.data.validation import WARNING_COLUMNS, References, reference_keys, validate_table
+    from kinerja.data.validate_tables import validate_tables
+    from kinerja.data.validation import WARNING_COLUMNS
 
     raws, mappings = opened.raws, opened.mappings
-    refs = References()
-    results: dict[str, TableResult] = {}
-    for table in TABLE_NAMES:
-        if table not in raws:
-            continue
-        raw = raws[table]
-        result = validate_table(TABLES[table], raw, mappings[table], refs, pppk_nip=pppk_nip)
-        results[table] = result
-        if table == "opd":
-            refs.known["opd"], refs.quarantined["opd"] = reference_keys(result, raw, "kode_opd")
-        elif table == "pegawai":
-            refs.known["pegawai"], refs.quarantined["pegawai"] = reference_keys(result, raw, "nip")
+    # opd and pegawai first; the largest other table in a second thread (validate_tables)
+    results: dict[str, TableResult] = validate_tables(raws, mappings, pppk_nip=pppk_nip)
 
     summary = pd.DataFrame(
         {

@@ -276,3 +276,24 @@ def test_pages_written_on_two_cores_equal_one_core_and_a_leak_in_either_half_sto
     assert nip not in str(err.value)
     for kode in planted:
         assert not (out / "pantau" / "opd" / f"{kode}.html").exists()
+
+
+def test_the_program_leaves_at_once_with_its_whole_output_and_exit_code(sample_dir, tmp_path):
+    """``kinerja pantau`` run as a program leaves with os._exit (kinerja.cli._HARD_EXIT): every
+    line is still written, and the exit codes are those of ``main``."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KINERJA_FOLDER_CACHE": str(tmp_path / "cache")}
+    cmd = [sys.executable, "-m", "kinerja", "pantau", "--data", str(sample_dir)]
+    done = subprocess.run(
+        [*cmd, "--bulan", "2025-06", "--json"], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["bulan"] == "2025-06" and isinstance(payload["sinyal"], list)
+    wrong = subprocess.run(
+        [*cmd, "--bulan", "1999-01"], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert wrong.returncode == 2 and wrong.stderr.startswith("Galat:")
