@@ -13,12 +13,12 @@ system time from ``os.wait4``):
   monitoring tables are read, and the digest, the per-OPD pages and the workbook are written
   through the personal-data gate. This is the digest the analyst runs month by month once the
   data folder has been prepared (by a first ``pantau`` run, or by ``kinerja batch`` into the same
-  ``--out``), and the figure the issue's ≤ 10 s target is judged on: ``memenuhi_target`` compares
-  the median CPU seconds of the warm runs (this machine has 2 cores shared with other work, so
-  wall seconds depend on the load; ``memenuhi_target_dinding`` compares the median wall seconds
-  and ``load_avg`` records the load). The cold figure is reported beside it and is not expected to
-  meet the target: parsing and validating 175 MB of CSV, writing the Parquet cache and computing
-  every monitoring table take about twice as long.
+  ``--out``). ``memenuhi_target`` compares the median CPU seconds of the warm runs with the
+  issue's ≤ 10 s, ``memenuhi_target_dinding`` their median wall seconds, and
+  ``dingin_memenuhi_target`` the cold runs' median wall seconds (a cold run uses both cores: the
+  largest table is validated in a second thread, the Parquet cache written by a thread, half the
+  pages by a forked child, so its CPU seconds exceed its wall seconds). ``load_avg`` records the
+  load (the machine's 2 cores may be shared with other work).
 
 ``--runs N`` repeats the cold and the warm run (median, min–max; each cold run with its own
 empty cache root). Results go to
@@ -110,12 +110,12 @@ def main(argv: list[str]) -> int:
     results["load_avg"] = {"awal": list(load0), "akhir": list(os.getloadavg())}
     results["cpu_count"] = os.cpu_count()
     results["target_s"] = TARGET_S
-    results["target_untuk"] = "hangat (digest bulanan pada folder data yang sudah disiapkan)"
+    results["target_untuk"] = "dingin (ekspor baru) dan hangat (folder data yang sudah disiapkan)"
     med_wall = results["hangat"]["wall_s"]["median"]
     med_cpu = results["hangat"]["cpu_s"]["median"]
     results["memenuhi_target"] = med_cpu <= TARGET_S
     results["memenuhi_target_dinding"] = med_wall <= TARGET_S
-    results["dingin_memenuhi_target"] = cold["cpu_s"] <= TARGET_S
+    results["dingin_memenuhi_target"] = cold["wall_s"] <= TARGET_S
     print(
         f"digest hangat (median {len(warm)}): {med_wall:.2f} s dinding, {med_cpu:.2f} s CPU; "
         f"dingin (median {len(colds)}) {cold['wall_s']:.2f} s dinding, {cold['cpu_s']:.2f} s CPU; target ≤ "
