@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -55,8 +56,8 @@ class CacheInfo:
     #: ``dibangun ulang``): the same tables :meth:`Dataset.from_cache` would read back, so the
     #: first run need not read the Parquet files it has just written; ``None`` when reused
     dataset: Any = field(repr=False, default=None)
-    #: the thread still writing a cache built with ``background=True`` (see :meth:`wait`)
-    writer: Any = field(repr=False, default=None)
+    #: the write of a cache built with ``background=True``, still running (see :meth:`wait`)
+    writer: Future[None] | None = field(repr=False, default=None)
 
     def wait(self) -> None:
         """Wait until the cache is in place (``background=True``); raise what writing it raised.
@@ -67,31 +68,17 @@ class CacheInfo:
             The cache could not be written (nothing is left half-written under its name).
         """
         if self.writer is not None:
-            self.writer.join()
-            error, self.writer = self.writer.error, None
-            if error is not None:
-                raise error
+            writer, self.writer = self.writer, None
+            writer.result()
 
 
-class _Writer:
-    """A thread that runs ``fn`` and keeps what it raised, for :meth:`CacheInfo.wait`."""
-
-    def __init__(self, fn: Any) -> None:
-        import threading
-
-        self.error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                fn()
-            except BaseException as exc:  # handed to the caller by CacheInfo.wait
-                self.error = exc
-
-        self._thread = threading.Thread(target=run, name="kinerja-cache", daemon=False)
-        self._thread.start()
-
-    def join(self) -> None:
-        self._thread.join()
+def _in_background(fn: Any) -> Future[None]:
+    """``fn()`` started in a thread of its own; the future holds what it raised."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinerja-cache")
+    try:
+        return pool.submit(fn)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends when fn does
 
 
 def _input_hashes(data_dir: Path) -> dict[str, str]:
@@ -237,7 +224,7 @@ def prepare_cache(
         source=opened.record if opened else None, dataset=ds if keep_dataset else None,
     )  # fmt: skip
     if background and keep_dataset:
-        info.writer = _Writer(write)
+        info.writer = _in_background(write)
     else:
         write()
     return info

@@ -62,6 +62,12 @@ def split_enabled() -> bool:
     return cores >= 2
 
 
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
 def _encode_error(exc: BaseException) -> dict[str, Any]:
     from kinerja.protect import PersonalDataLeak
 
@@ -123,9 +129,7 @@ def _child(fn: Callable[[T], Any], items: Sequence[T], indexes: Sequence[int], f
     except BaseException:
         code = 1
     finally:
-        for stream in (sys.stdout, sys.stderr):  # what the jobs printed, once
-            with contextlib.suppress(Exception):
-                stream.flush()
+        _flush()  # what the jobs printed, once
         os._exit(code)
 
 
@@ -179,9 +183,7 @@ def map_split(fn: Callable[[T], Any], items: Sequence[T], *, enabled: bool | Non
         return [done[i] for i in range(len(items))]
     mine = list(range(0, len(items), 2))
     theirs = list(range(1, len(items), 2))
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
+    _flush()  # nothing buffered here is printed twice
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected

@@ -124,32 +124,17 @@ class PageData:
     @functools.cached_property
     def tl_by_opd(self) -> dict[str, pd.DataFrame]:
         """``tindak_lanjut`` rows of each OPD."""
-        tl = self.tindak_lanjut
-        if tl is None or not len(tl):
-            return {}
-        return {
-            str(k): g for k, g in tl.groupby(tl["kode_opd"].astype("str").to_numpy(), sort=False)
-        }
+        return _by_opd(self.tindak_lanjut)
 
     @functools.cached_property
     def waves_by_opd(self) -> dict[str, pd.DataFrame]:
         """Training waves of each OPD."""
-        waves = self.waves
-        if waves is None or not len(waves):
-            return {}
-        return {
-            str(k): g
-            for k, g in waves.groupby(waves["kode_opd"].astype("str").to_numpy(), sort=False)
-        }
+        return _by_opd(self.waves)
 
     @functools.cached_property
     def requests_by_opd(self) -> dict[str, pd.DataFrame]:
         """Requests of each OPD."""
-        requests = self.requests
-        if requests is None or not len(requests):
-            return {}
-        codes = requests["kode_opd"].astype("str")
-        return {str(k): g for k, g in requests.groupby(codes.to_numpy(), sort=False)}
+        return _by_opd(self.requests)
 
     def dampak(self, kode: str) -> Any:
         """The :class:`~kinerja.metrics.monitoring.dampak.OpdDampak` of one OPD."""
@@ -199,6 +184,14 @@ class PageData:
             self._opd_rows[key] = (split, frame.iloc[0:0])
         split, empty = self._opd_rows[key]
         return split.get(kode, empty)
+
+
+def _by_opd(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The rows of ``frame`` of each ``kode_opd`` (as text), in their order; ``{}`` when empty."""
+    if frame is None or not len(frame):
+        return {}
+    codes = frame["kode_opd"].astype("str").to_numpy()
+    return {str(k): g for k, g in frame.groupby(codes, sort=False)}
 
 
 def protect_charts(
